@@ -1,0 +1,1 @@
+"""Course notes on Generative AI with LLMs: science core, figures and MkDocs plugin."""

@@ -1,0 +1,15 @@
+"""The maths behind the notes (numpy only: no matplotlib, no MkDocs).
+
+Modules:
+    sampling: softmax, temperature, top-k, top-p, greedy and seeded draws.
+    memory: bytes to store and train a model; ZeRO partitioning.
+    scaling: 6ND compute, Kaplan and Chinchilla laws, Table 3, well-known models.
+    formats: how a number is stored in fp32, fp16, bf16 and int8.
+    units: bytes to GB (1e9) and GiB (2**30).
+"""
+
+from __future__ import annotations
+
+from genai_notes.science import formats, memory, sampling, scaling, units
+
+__all__ = ["formats", "memory", "sampling", "scaling", "units"]

@@ -1,0 +1,255 @@
+"""GPU memory accounting for storing and training a model.
+
+Everything is in bytes; convert with :mod:`genai_notes.science.units` for display.
+``n_params`` is the parameter count, written Ψ in the ZeRO paper.
+
+Three accountings live here, and they answer different questions:
+
+* :func:`course_training_bytes`: the rule of thumb of the DeepLearning.AI / AWS course
+  "Generative AI with Large Language Models" (week 1, "Computational challenges of training
+  LLMs"): full fp32 training with Adam, activations included, about 24 bytes per parameter.
+* :func:`mixed_precision_adam_bytes`: the model states of mixed-precision Adam training in
+  Rajbhandari et al. 2019, "ZeRO: Memory Optimizations Toward Training Trillion Parameter
+  Models" (arXiv 1910.02054), section 3.1: 16 bytes per parameter, activations excluded.
+* :func:`zero_bytes_per_gpu`: the same model states per GPU when ZeRO-DP partitions them
+  across ``n_gpus`` data-parallel GPUs (ZeRO section 5 and Figure 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+from types import MappingProxyType
+from typing import Final
+
+from genai_notes.science._validate import one_of, positive_int, positive_number
+
+DTYPES: Final = MappingProxyType({"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "int8": 1.0, "int4": 0.5})
+"""Bytes per parameter for each storage type (read-only mapping, in this order)."""
+
+ZERO_STAGES: Final = MappingProxyType(
+    {0: "Baseline (data parallel)", 1: "P_os", 2: "P_os+g", 3: "P_os+g+p"}
+)
+"""ZeRO-DP stages and the labels of ZeRO Figure 1 (stage 0 is plain data parallelism)."""
+
+ADAM_MIXED_PRECISION_K: Final = 12.0
+"""ZeRO's K for mixed-precision Adam: fp32 parameter copy, momentum and variance, 4Ψ each."""
+
+
+@dataclass(frozen=True)
+class MemoryBreakdown:
+    """Memory split into labelled parts.
+
+    Attributes:
+        n_params: The parameter count the breakdown is for.
+        items: Ordered ``(label, bytes)`` pairs, one per part; figures stack them in order.
+    """
+
+    n_params: float
+    items: tuple[tuple[str, float], ...]
+
+    @property
+    def total(self) -> float:
+        """Sum of all parts, in bytes."""
+        return sum(n_bytes for _, n_bytes in self.items)
+
+    @property
+    def bytes_per_param(self) -> float:
+        """Total bytes divided by the parameter count."""
+        return self.total / self.n_params
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The part labels, in order."""
+        return tuple(label for label, _ in self.items)
+
+    def per_param(self) -> tuple[tuple[str, float], ...]:
+        """The parts in bytes per parameter, in order.
+
+        Returns:
+            ``(label, bytes / n_params)`` pairs.
+        """
+        return tuple((label, n_bytes / self.n_params) for label, n_bytes in self.items)
+
+    def get(self, label: str) -> float:
+        """Bytes of one part.
+
+        Args:
+            label: One of :attr:`labels`.
+
+        Returns:
+            The bytes of that part.
+
+        Raises:
+            KeyError: If no part has that label.
+        """
+        for item_label, n_bytes in self.items:
+            if item_label == label:
+                return n_bytes
+        raise KeyError(f"no part labelled {label!r}; parts are {list(self.labels)}")
+
+
+def bytes_per_param(dtype: str) -> float:
+    """Bytes needed to store one parameter in ``dtype``.
+
+    Args:
+        dtype: One of ``"fp32"`` (4), ``"fp16"`` (2), ``"bf16"`` (2), ``"int8"`` (1),
+            ``"int4"`` (0.5).
+
+    Returns:
+        Bytes per parameter.
+
+    Raises:
+        ValueError: For an unknown dtype; the message lists the allowed ones.
+    """
+    return DTYPES[one_of("dtype", dtype, DTYPES)]
+
+
+def weights_bytes(n_params: float, dtype: str = "fp32") -> float:
+    """Bytes to hold the weights alone (no optimizer, gradients or activations).
+
+    Args:
+        n_params: Parameter count, > 0.
+        dtype: Storage type; see :func:`bytes_per_param`.
+
+    Returns:
+        ``n_params * bytes_per_param(dtype)``.
+
+    Raises:
+        ValueError: For a non-positive parameter count or an unknown dtype.
+    """
+    return positive_number("n_params", n_params) * bytes_per_param(dtype)
+
+
+def course_training_bytes(n_params: float) -> MemoryBreakdown:
+    """The course's estimate of GPU memory to train a model in full fp32 with Adam.
+
+    Per parameter, as on the course slide: weights 4 bytes (fp32); Adam optimizer,
+    2 states, +8 bytes; gradients +4 bytes; activations and temporary memory, +8 bytes
+    ("variable size", a high-end estimate). That is 4 bytes plus about 20 extra, 24 bytes
+    per parameter, which the course rounds to "about 6x the memory of the weights" and
+    "24 GB for a 1B-parameter model". The activation term really depends on batch size,
+    sequence length and checkpointing; the course fixes it at 8 for a rule of thumb.
+
+    Args:
+        n_params: Parameter count, > 0.
+
+    Returns:
+        The four parts, in the slide's order.
+
+    Raises:
+        ValueError: For a non-positive parameter count.
+    """
+    n = positive_number("n_params", n_params)
+    return MemoryBreakdown(
+        n_params=n,
+        items=(
+            ("weights (fp32)", 4.0 * n),
+            ("Adam optimizer states (2 x fp32)", 8.0 * n),
+            ("gradients (fp32)", 4.0 * n),
+            ("activations and temporary memory", 8.0 * n),
+        ),
+    )
+
+
+def mixed_precision_adam_bytes(n_params: float) -> MemoryBreakdown:
+    """Model states of mixed-precision Adam training, as in ZeRO section 3.1.
+
+    fp16 parameters 2Ψ and fp16 gradients 2Ψ, plus the optimizer states kept in fp32:
+    a parameter copy, the momentum and the variance, 4Ψ each (K = 12). Total 16Ψ.
+    Activations and temporary buffers ("residual states" in ZeRO) are not included.
+
+    Args:
+        n_params: Parameter count Ψ, > 0.
+
+    Returns:
+        The five parts: two fp16 model states then three fp32 optimizer states.
+
+    Raises:
+        ValueError: For a non-positive parameter count.
+    """
+    n = positive_number("n_params", n_params)
+    return MemoryBreakdown(
+        n_params=n,
+        items=(
+            ("parameters (fp16)", 2.0 * n),
+            ("gradients (fp16)", 2.0 * n),
+            ("optimizer: parameter copy (fp32)", 4.0 * n),
+            ("optimizer: momentum (fp32)", 4.0 * n),
+            ("optimizer: variance (fp32)", 4.0 * n),
+        ),
+    )
+
+
+def _check_stage(stage: object) -> int:
+    if isinstance(stage, bool) or not isinstance(stage, Integral) or stage not in ZERO_STAGES:
+        raise ValueError(f"stage must be one of 0, 1, 2, 3, got {stage!r}")
+    return int(stage)
+
+
+def zero_breakdown_per_gpu(
+    n_params: float, n_gpus: int, stage: int, optimizer_bytes: float = 12.0
+) -> MemoryBreakdown:
+    """Model-state memory on each GPU under ZeRO-DP, split into its three parts.
+
+    Parameters and gradients are fp16 (2Ψ each); the optimizer states take KΨ
+    (``optimizer_bytes`` = K, 12 for mixed-precision Adam). Each stage partitions one
+    more of them across the N data-parallel GPUs (ZeRO section 5, Figure 1):
+
+    * stage 0, plain data parallelism: (2 + 2 + K)Ψ;
+    * stage 1, P_os: 2Ψ + 2Ψ + KΨ/N;
+    * stage 2, P_os+g: 2Ψ + (2 + K)Ψ/N;
+    * stage 3, P_os+g+p: (2 + 2 + K)Ψ/N.
+
+    Activations and temporary buffers are not included.
+
+    Args:
+        n_params: Parameter count Ψ, > 0.
+        n_gpus: Data-parallel degree N, an integer >= 1.
+        stage: ZeRO stage, 0 to 3.
+        optimizer_bytes: K, optimizer-state bytes per parameter, > 0.
+
+    Returns:
+        Three parts: parameters, gradients and optimizer states, bytes per GPU.
+
+    Raises:
+        ValueError: For a bad parameter count, GPU count, stage or K.
+    """
+    n = positive_number("n_params", n_params)
+    gpus = positive_int("n_gpus", n_gpus)
+    k = positive_number("optimizer_bytes", optimizer_bytes)
+    checked = _check_stage(stage)
+    params_share = 1.0 / gpus if checked >= 3 else 1.0
+    grads_share = 1.0 / gpus if checked >= 2 else 1.0
+    optimizer_share = 1.0 / gpus if checked >= 1 else 1.0
+    return MemoryBreakdown(
+        n_params=n,
+        items=(
+            ("parameters (fp16)", 2.0 * n * params_share),
+            ("gradients (fp16)", 2.0 * n * grads_share),
+            ("optimizer states", k * n * optimizer_share),
+        ),
+    )
+
+
+def zero_bytes_per_gpu(
+    n_params: float, n_gpus: int, stage: int, optimizer_bytes: float = 12.0
+) -> float:
+    """Total model-state bytes on each GPU under ZeRO-DP stage ``stage``.
+
+    See :func:`zero_breakdown_per_gpu` for the formulas. ZeRO Figure 1's example,
+    Ψ = 7.5B, N = 64, K = 12, gives 120 GB, 31.4 GB, 16.6 GB and 1.9 GB for stages 0 to 3.
+
+    Args:
+        n_params: Parameter count Ψ, > 0.
+        n_gpus: Data-parallel degree N, an integer >= 1.
+        stage: ZeRO stage, 0 to 3.
+        optimizer_bytes: K, optimizer-state bytes per parameter, > 0.
+
+    Returns:
+        Bytes per GPU.
+
+    Raises:
+        ValueError: For a bad parameter count, GPU count, stage or K.
+    """
+    return zero_breakdown_per_gpu(n_params, n_gpus, stage, optimizer_bytes).total

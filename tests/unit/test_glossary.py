@@ -1,0 +1,24 @@
+"""The glossary file: parsed once, shown as tooltips and as the Glossary page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from genai_notes import glossary
+
+
+def test_terms_are_sorted_case_insensitively(tmp_path: Path) -> None:
+    path = tmp_path / "abbr.md"
+    path.write_text("*[ZeRO]: Zero.\n\n*[bf16]: Brain float.\n*[LLM]: Large.\n")
+    terms = glossary.read_glossary(path)
+    assert [t.term for t in terms] == ["bf16", "LLM", "ZeRO"]
+    assert glossary.glossary_markdown(terms).startswith("bf16\n:   Brain float.\n")
+
+
+def test_a_term_defined_twice_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "abbr.md"
+    path.write_text("*[LLM]: Large.\n*[LLM]: Again.\n")
+    with pytest.raises(ValueError, match=r"abbr.md:2: .LLM. is defined twice"):
+        glossary.read_glossary(path)
