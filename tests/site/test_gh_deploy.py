@@ -1,0 +1,51 @@
+"""`mkdocs gh-deploy` against a local bare repository standing in for GitHub."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.site.helpers import ROOT
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@localhost",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@localhost",
+    "NO_MKDOCS_2_WARNING": "1",
+}
+
+
+def _run(args: list[str], cwd: Path) -> str:
+    result = subprocess.run(
+        args, cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"{args}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def test_gh_deploy_pushes_a_complete_site_to_the_gh_pages_branch(tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    _run(["git", "init", "--bare", "--quiet", str(remote)], tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    for name in ("mkdocs.yml", "docs", "includes", "overrides"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, work / name)
+        else:
+            shutil.copy2(source, work / name)
+    _run(["git", "init", "--quiet", "-b", "main"], work)
+    _run(["git", "add", "-A"], work)
+    _run(["git", "commit", "--quiet", "-m", "notes"], work)
+    _run(["git", "remote", "add", "origin", str(remote)], work)
+
+    _run([sys.executable, "-m", "mkdocs", "gh-deploy", "--strict", "--force", "--quiet"], work)
+
+    files = _run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], remote).split()
+    for required in ("index.html", "404.html", "sitemap.xml", ".nojekyll"):
+        assert required in files
+    assert "week1/scaling-laws/index.html" in files
