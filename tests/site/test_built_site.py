@@ -6,9 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from tests.site.helpers import ROOT, html_files, nav_sources, page_path
-
 from genai_notes.glossary import read_glossary
+from tests.site.helpers import ROOT, html_files, nav_sources, page_path
 
 _LOADED = re.compile(
     r"<(?P<tag>script|link|img|iframe|source|audio|video)\b(?P<attrs>[^>]*)>", re.IGNORECASE

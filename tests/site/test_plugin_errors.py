@@ -44,7 +44,10 @@ def _build(project: Path, *flags: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_failed_computed_number_names_page_and_line_and_fails_strict(tmp_path: Path) -> None:
-    page = "---\ntitle: Mini\n---\n# Mini\n\nText.\n\nWeights: {{ memory.weights_bytes(1e9, 'fp99') }}.\n"
+    page = (
+        "---\ntitle: Mini\n---\n# Mini\n\nText.\n\n"
+        "Weights: {{ memory.weights_bytes(1e9, 'fp99') }}.\n"
+    )
     result = _build(_mini_site(tmp_path, page), "--strict")
     assert result.returncode != 0
     assert "index.md:8: computed number" in result.stderr
@@ -97,9 +100,7 @@ def test_bad_glossary_line_is_a_plugin_error_naming_the_line(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
-def test_config_rejects_a_mistyped_option(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_config_rejects_a_mistyped_option(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     config = MINI_CONFIG.replace("glossary: abbreviations.md", "enabled: maybe")
     project = _mini_site(tmp_path, "# Mini\n", config)
     with pytest.raises(Abort):
@@ -107,7 +108,9 @@ def test_config_rejects_a_mistyped_option(
     assert "Expected type: <class 'bool'> but received: <class 'str'>" in caplog.text
 
 
-def test_config_rejects_a_missing_glossary(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_config_rejects_a_missing_glossary(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     config = MINI_CONFIG.replace("glossary: abbreviations.md", "glossary: nosuch.md")
     project = _mini_site(tmp_path, "# Mini\n", config)
     with pytest.raises(Abort):

@@ -14,7 +14,7 @@ build whose figures are all cached never imports matplotlib.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -90,11 +90,13 @@ class Table:
     def __post_init__(self) -> None:
         for row in self.rows:
             if len(row) != len(self.columns):
-                raise ValueError(f"row {row!r} has {len(row)} cells for {len(self.columns)} columns")
+                raise ValueError(
+                    f"row {row!r} has {len(row)} cells for {len(self.columns)} columns"
+                )
 
     @classmethod
     def from_columns(
-        cls, data: dict[str, Sequence[Cell]], formats: dict[str, str] | None = None
+        cls, data: Mapping[str, Sequence[Any]], formats: dict[str, str] | None = None
     ) -> Table:
         """Build a table from equal-length columns."""
         lengths = {len(values) for values in data.values()}

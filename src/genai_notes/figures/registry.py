@@ -127,7 +127,7 @@ def _parameters(function: Callable[..., Any]) -> tuple[Parameter, ...]:
     for name, param in inspect.signature(function).parameters.items():
         if param.default is inspect.Parameter.empty:
             raise TypeError(f"{function.__name__}: parameter {name} needs a default")
-        kind, extras = hints[name], ()
+        kind, extras = hints[name], tuple[Any, ...]()
         if get_origin(kind) is Annotated:
             kind, *rest = get_args(kind)
             extras = tuple(rest)
@@ -163,7 +163,9 @@ def _type_name(kind: Any) -> str:
     if get_origin(kind) in (list, tuple):
         return f"list of {_type_name(get_args(kind)[0])}s"
     if get_origin(kind) in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in get_args(kind) if a is not type(None)) + " or null"
+        return (
+            " or ".join(_type_name(a) for a in get_args(kind) if a is not type(None)) + " or null"
+        )
     return {float: "number", int: "integer", bool: "true/false", str: "text"}.get(kind, str(kind))
 
 
@@ -191,9 +193,7 @@ def _coerce_kind(param: Parameter, kind: Any, value: Any) -> Any:
             raise ParameterError(f"must be a list, got {value!r}")
         length = param.length or Length()
         if not length.min <= len(value) <= length.max:
-            raise ParameterError(
-                f"must have {length.min} to {length.max} items, got {len(value)}"
-            )
+            raise ParameterError(f"must have {length.min} to {length.max} items, got {len(value)}")
         return [_coerce_kind(param, get_args(kind)[0], item) for item in value]
     if kind is bool:
         if not isinstance(value, bool):

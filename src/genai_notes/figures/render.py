@@ -7,6 +7,7 @@ metadata make the same inputs give the same bytes, as matplotlib's own plot_dire
 from __future__ import annotations
 
 import io
+from typing import Any, cast
 
 from genai_notes.figures.base import FigureResult
 from genai_notes.figures.style import Theme
@@ -24,7 +25,7 @@ def render_svg(result: FigureResult, theme: Theme) -> bytes:
 
     if result.draw is None:
         raise ValueError("a table-only figure has no image")
-    with matplotlib.rc_context(theme.rc()):
+    with matplotlib.rc_context(cast(Any, theme.rc())):
         fig = Figure(figsize=(result.width, result.height), layout="constrained")
         FigureCanvasSVG(fig)
         result.draw(fig, theme)
@@ -42,7 +43,7 @@ def render_png(result: FigureResult, theme: Theme, dpi: int = 110) -> bytes:
     if result.draw is None:
         raise ValueError("a table-only figure has no image")
     background = "#ffffff" if theme.name == "light" else "#1e2129"
-    with matplotlib.rc_context({**theme.rc(), "savefig.transparent": False}):
+    with matplotlib.rc_context(cast(Any, {**theme.rc(), "savefig.transparent": False})):
         fig = Figure(figsize=(result.width, result.height), layout="constrained")
         FigureCanvasAgg(fig)
         fig.set_facecolor(background)

@@ -14,3 +14,15 @@ class GenaiNotesConfig(base.Config):
 
     glossary = c.File(exists=True, default="includes/abbreviations.md")
     """The abbreviation file that feeds the tooltips and the Glossary page."""
+
+    figures = c.Type(bool, default=True)
+    """Draw figure blocks; when off, each block is left as a code block (fast drafts)."""
+
+    cache = c.Type(bool, default=True)
+    """Reuse figures drawn by earlier builds; off draws every figure again."""
+
+    cache_dir = c.Type(str, default=".cache/plugin/genai-notes")
+    """Where drawn figures are kept, relative to mkdocs.yml (keep it out of git)."""
+
+    figure_modules = c.ListOfItems(c.Type(str), default=[])
+    """Extra modules that define figures, importable from the folder of mkdocs.yml."""

@@ -7,6 +7,7 @@ Author mistakes are logged as warnings that name the page and the line, so ``mkd
 from __future__ import annotations
 
 import html
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
 from genai_notes import calc, glossary, mathml
+from genai_notes.figures import registry
+from genai_notes.figures.cache import FigureCache
 from genai_notes.plugin.config import GenaiNotesConfig
+from genai_notes.plugin.figures import FigureStats, FigureStep, reload_changed
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +32,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
     """Computed numbers, the glossary page and MathML for the genai-notes site."""
+
+    def __init__(self) -> None:
+        """State that lives across ``mkdocs serve`` rebuilds."""
+        self._terms: list[glossary.Term] = []
+        self._mtimes: dict[str, float] = {}
+        self._step: FigureStep | None = None
+        self.stats = FigureStats()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exist, so that ``mkdocs serve`` keeps one plugin instance across rebuilds."""
@@ -40,7 +51,32 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             self._terms = glossary.read_glossary(Path(self.config.glossary))
         except ValueError as exc:
             raise PluginError(f"genai-notes: bad glossary file: {exc}") from exc
+        if self.config.figure_modules:
+            project = str(Path(config.config_file_path).resolve().parent)
+            if project not in sys.path:
+                sys.path.insert(0, project)
         return None
+
+    def _modules(self) -> list[str]:
+        return [*registry.BUILTIN_MODULES, *self.config.figure_modules]
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Read every figure block and draw, in parallel, the figures the cache lacks."""
+        if not (self.config.enabled and self.config.figures):
+            return None
+        reload_changed(self._modules(), self._mtimes)
+        cache_dir = Path(config.config_file_path).resolve().parent / self.config.cache_dir
+        self._step = FigureStep(config, self._modules(), FigureCache(cache_dir), self.config.cache)
+        for details in self._step.prepare(files):
+            log.debug("a figure failed to draw:\n%s", details)
+        self.stats = self._step.stats
+        log.info(
+            "figures: %d drawn, %d from the cache, %d failed",
+            self.stats.drawn,
+            self.stats.cached,
+            self.stats.failed,
+        )
+        return files
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -49,6 +85,9 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         if self.config.enabled:
             server.watch(str(PACKAGE_DIR))
             server.watch(self.config.glossary)
+            project = Path(config.config_file_path).resolve().parent
+            for module in self.config.figure_modules:
+                server.watch(str(project / (module.replace(".", "/") + ".py")))
         return server
 
     def on_page_markdown(
@@ -59,8 +98,12 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             return None
         if glossary.MARKER in markdown:
             markdown = markdown.replace(glossary.MARKER, glossary.glossary_markdown(self._terms))
-        markdown, failures = calc.substitute(markdown)
         offset = _front_matter_lines(page, markdown)
+        if self._step is not None:
+            markdown = self._step.replace_blocks(
+                markdown, page, files, offset, lambda message: log.warning("%s", message)
+            )
+        markdown, failures = calc.substitute(markdown)
         for failure in failures:
             log.warning(
                 "%s:%d: computed number '{{ %s }}' failed: %s",
@@ -86,6 +129,8 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         for item in _walk_toc(page.toc):
             item.title = mathml.render_heading_math(item.title, report)
         rendered = mathml.render_math(html_text, report)
+        if self._step is not None:
+            rendered = self._step.fill(rendered)
         for context in mathml.stray_dollars(rendered):
             log.warning(
                 "%s:%d: a '$' was left as text near '%s': unmatched math delimiter? "

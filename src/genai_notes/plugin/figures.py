@@ -1,0 +1,237 @@
+"""The figure step of a build: find blocks, draw what the cache lacks, write the HTML.
+
+Before any page is rendered (``on_files``), every page's figure blocks are read and checked,
+and the figures missing from the cache are drawn in parallel. Each page then swaps its blocks
+for the finished HTML. Author mistakes become warnings naming page, line and figure, and an
+error box on the page.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from genai_notes.figures import blocks, cache, engine, registry
+from genai_notes.figures.html import figure_html, table_csv
+from genai_notes.figures.style import THEMES
+
+Warn = Callable[[str], None]
+Checked = tuple[registry.FigureDef, dict[str, object], str]
+CheckedBlock = tuple[blocks.RawBlock, blocks.FigureBlock | str, Checked | None]
+ASSETS = "assets/figures"
+
+
+@dataclass
+class FigureStats:
+    """What the last build did, for the log and for tests."""
+
+    drawn: int = 0
+    cached: int = 0
+    failed: int = 0
+
+
+@dataclass
+class FigureStep:
+    """Figures for one build."""
+
+    config: MkDocsConfig
+    modules: Sequence[str]
+    cache: cache.FigureCache
+    use_cache: bool
+    figures: dict[str, registry.FigureDef] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+    stats: FigureStats = field(default_factory=FigureStats)
+    _shared: str = ""
+    _snippets: dict[str, str] = field(default_factory=dict)
+
+    def prepare(self, files: Files) -> list[str]:
+        """Read every page's blocks and draw what the cache lacks; return verbose details."""
+        try:
+            self.figures = registry.collect(self.modules)
+        except Exception as exc:  # a broken figure module is a broken set-up, not a page error
+            raise PluginError(
+                f"genai-notes: cannot load the figure modules: {type(exc).__name__}: {exc}"
+            ) from exc
+        self._shared = cache.shared_fingerprint()
+        jobs: dict[str, engine.Job] = {}
+        for file in files.documentation_pages():
+            for _, _, checked in self._checked_blocks(file.content_string):
+                if checked is None:
+                    continue
+                figure, params, key = checked
+                if figure.name in self.figures and self._needs_image(figure, params):
+                    if not (self.use_cache and self.cache.has(key)):
+                        jobs[key] = engine.Job(key, figure.name, params)
+                    else:
+                        self.stats.cached += 1
+        for outcome in engine.render_all(list(jobs.values()), self.modules):
+            if outcome.svgs is not None:
+                self.cache.put(outcome.key, outcome.svgs)
+                self.stats.drawn += 1
+            else:
+                self.failures[outcome.key] = outcome.error or "unknown error"
+                self.details[outcome.key] = outcome.details or ""
+                self.stats.failed += 1
+        return list(self.details.values())
+
+    def _needs_image(self, figure: registry.FigureDef, params: dict[str, object]) -> bool:
+        try:
+            return figure.function(**params).draw is not None
+        except Exception:  # reported, with page and line, when the page is built
+            return False
+
+    def _checked_blocks(self, markdown: str) -> list[CheckedBlock]:
+        """Each block with its parsed form (or error text) and (figure, params, key)."""
+        found: list[CheckedBlock] = []
+        try:
+            raws = list(blocks.find_blocks(markdown))
+        except blocks.BlockError:
+            return found
+        for raw in raws:
+            try:
+                block = blocks.parse_block(raw)
+                figure = self._figure(block.name)
+                params = figure.check(block.params)
+            except (blocks.BlockError, registry.ParameterError) as exc:
+                found.append((raw, str(exc), None))
+                continue
+            key = cache.figure_key(figure, params, self._shared)
+            found.append((raw, block, (figure, params, key)))
+        return found
+
+    def _figure(self, name: str) -> registry.FigureDef:
+        if name not in self.figures:
+            close = [n for n in self.figures if n.split(".")[-1] == name.split(".")[-1]]
+            hint = (
+                f"; did you mean {close[0]}?" if close else f" (known: {', '.join(self.figures)})"
+            )
+            raise registry.ParameterError(f"unknown figure '{name}'{hint}")
+        return self.figures[name]
+
+    def replace_blocks(
+        self, markdown: str, page: Page, files: Files, offset: int, warn: Warn
+    ) -> str:
+        """Swap each block in ``markdown`` for its HTML (or an error box)."""
+        try:
+            raws = list(blocks.find_blocks(markdown))
+        except blocks.BlockError as exc:
+            warn(f"{page.file.src_uri}: {exc}")
+            return markdown
+        lines = markdown.splitlines()
+        for raw in reversed(raws):
+            line = raw.start + 1 + offset
+            snippet = self._block_html(raw, page, files, line, warn)
+            lines[raw.start : raw.end] = [f"{raw.indent}{snippet}"]
+        return "\n".join(lines) + "\n"
+
+    def _block_html(
+        self, raw: blocks.RawBlock, page: Page, files: Files, line: int, warn: Warn
+    ) -> str:
+        where = f"{page.file.src_uri}:{line}"
+        try:
+            block = blocks.parse_block(raw)
+        except blocks.BlockError as exc:
+            return self._error(warn, f"{where}: figure block: {exc}")
+        label = f"{where}: figure {block.name}"
+        try:
+            figure = self._figure(block.name)
+            params = figure.check(block.params)
+            result = figure.function(**params)
+        except registry.ParameterError as exc:
+            return self._error(warn, f"{label}: {exc}")
+        except Exception as exc:
+            return self._error(
+                warn, f"{label}: the figure function raised {type(exc).__name__}: {exc}"
+            )
+        key = cache.figure_key(figure, params, self._shared)
+        if key in self.failures:
+            return self._error(warn, f"{label}: drawing failed: {self.failures[key]}")
+        images = None
+        if result.draw is not None:
+            images = {
+                theme.name: self._add_file(
+                    files,
+                    f"{ASSETS}/{key}-{theme.name}.svg",
+                    page,
+                    path=self.cache.path(key, theme.name),
+                )
+                for theme in THEMES
+            }
+        csv_url = self._add_file(
+            files, f"{ASSETS}/{key}.csv", page, content=table_csv(result.table)
+        )
+        snippet = figure_html(
+            result,
+            caption=block.caption,
+            alt=block.alt,
+            images=images,
+            csv_url=csv_url,
+            csv_name=f"{block.name.replace('.', '-')}.csv",
+            anchor=block.id,
+        )
+        return self._stash(snippet)
+
+    def _stash(self, snippet: str) -> str:
+        """A placeholder that Markdown leaves alone anywhere (even in an admonition)."""
+        token = f"GENAINOTESFIGURE{len(self._snippets):05d}X"
+        self._snippets[token] = snippet
+        return token
+
+    def fill(self, page_html: str) -> str:
+        """Put each figure's HTML where its placeholder ended up."""
+        for token, snippet in self._snippets.items():
+            if token in page_html:
+                page_html = page_html.replace(f"<p>{token}</p>", snippet).replace(token, snippet)
+        return page_html
+
+    def _add_file(
+        self,
+        files: Files,
+        uri: str,
+        page: Page,
+        *,
+        path: Path | None = None,
+        content: str | None = None,
+    ) -> str:
+        """Add a generated file once, and return its URL relative to ``page``."""
+        file = files.get_file_from_path(uri)
+        if file is None:
+            if path is not None:
+                file = File.generated(self.config, uri, abs_src_path=str(path))
+            else:
+                file = File.generated(self.config, uri, content=content or "")
+            files.append(file)
+        return file.url_relative_to(page.file)
+
+    def _error(self, warn: Warn, message: str) -> str:
+        warn(message)
+        return self._stash(
+            '<div class="admonition failure genai-error" role="alert">'
+            f'<p class="admonition-title">Figure error</p><p>{html.escape(message)}</p></div>'
+        )
+
+
+def reload_changed(modules: Sequence[str], seen: dict[str, float]) -> None:
+    """Re-import science and figure modules whose files changed (``mkdocs serve`` edits)."""
+    names = [n for n in sys.modules if n.startswith("genai_notes.science.")]
+    names += [n for n in modules if n in sys.modules]
+    for name in names:
+        module: ModuleType = sys.modules[name]
+        path = Path(getattr(module, "__file__", "") or "")
+        if not path.is_file():
+            continue
+        mtime = path.stat().st_mtime
+        if name in seen and seen[name] != mtime:
+            importlib.reload(module)
+        seen[name] = mtime
