@@ -46,5 +46,15 @@ def read_glossary(path: Path) -> list[Term]:
 
 
 def glossary_markdown(terms: list[Term]) -> str:
-    """Render terms as a Markdown definition list (needs the ``def_list`` extension)."""
-    return "\n".join(f"{t.term}\n:   {t.definition}\n" for t in terms)
+    """Render terms as a Markdown definition list (needs the ``def_list`` extension).
+
+    Spellings that differ only in case (``bf16`` and ``BF16``, both needed for tooltips since
+    abbreviations match case) share one entry.
+    """
+    entries: dict[str, list[Term]] = {}
+    for term in terms:
+        entries.setdefault(term.term.casefold(), []).append(term)
+    return "\n".join(
+        f"{', '.join(t.term for t in group)}\n:   {group[0].definition}\n"
+        for group in entries.values()
+    )

@@ -22,3 +22,11 @@ def test_a_term_defined_twice_names_the_line(tmp_path: Path) -> None:
     path.write_text("*[LLM]: Large.\n*[LLM]: Again.\n")
     with pytest.raises(ValueError, match=r"abbr.md:2: .LLM. is defined twice"):
         glossary.read_glossary(path)
+
+
+def test_spellings_that_differ_in_case_share_one_entry(tmp_path: Path) -> None:
+    path = tmp_path / "abbr.md"
+    path.write_text("*[bf16]: Brain float.\n*[BF16]: Brain float.\n*[LLM]: Large.\n")
+    text = glossary.glossary_markdown(glossary.read_glossary(path))
+    assert text.count("Brain float.") == 1
+    assert text.startswith("bf16, BF16\n:   Brain float.\n")

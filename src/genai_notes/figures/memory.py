@@ -1,0 +1,466 @@
+"""Figures: memory (bytes per parameter, training memory, number formats, ZeRO sharding).
+
+Every number drawn here comes from :mod:`genai_notes.science.memory`,
+:mod:`genai_notes.science.formats` and :mod:`genai_notes.science.units`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from genai_notes.figures.base import FigureResult, Range, Table, figure
+from genai_notes.science import formats, memory, units
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import Theme
+
+N_PARAMS = Range(1e6, 1e13)
+"""Parameter counts from a toy model (1M) to beyond the largest LLMs (10T)."""
+
+
+def _count(n: float) -> str:
+    """A parameter count as people say it: 1e9 -> ``1B``, 7.5e9 -> ``7.5B``."""
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if n >= size:
+            return f"{n / size:.4g}{suffix}"
+    return f"{n:.4g}"
+
+
+def _number(x: float) -> str:
+    """A memory amount for a label: three significant digits, no exponent."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _number_format(values: Sequence[float]) -> str:
+    """The format spec for a table column of memory amounts (see :func:`_number`)."""
+    return ",.0f" if max(abs(v) for v in values) >= 1000 else ".3g"
+
+
+def _thousands(axis: Axis, top: float) -> None:
+    """Group the digits of large tick labels (40,000 rather than 40000)."""
+    if top >= 1000:
+        from matplotlib.ticker import StrMethodFormatter
+
+        axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
+# --- Bytes per parameter --------------------------------------------------------------------
+
+
+def _format_columns(n_params: float) -> dict[str, list[float]]:
+    dtypes = list(memory.DTYPES)
+    n_bytes = [memory.weights_bytes(n_params, d) for d in dtypes]
+    return {
+        "bytes per parameter": [memory.bytes_per_param(d) for d in dtypes],
+        "GB": [units.to_gb(b) for b in n_bytes],
+        "GiB": [units.to_gib(b) for b in n_bytes],
+    }
+
+
+@figure("memory.weights_per_format")
+def weights_per_format(
+    n_params: Annotated[float, N_PARAMS] = 1e9,
+    unit: Literal["GB", "GiB"] = "GB",
+) -> FigureResult:
+    """Memory to store a model's weights in fp32, fp16, bf16, int8 and int4.
+
+    Args:
+        n_params: Number of parameters of the model (a count, e.g. 1e9 for 1B).
+        unit: Unit of the bars: decimal gigabytes (10^9 bytes) or binary gibibytes (2^30 bytes).
+    """
+    dtypes = list(memory.DTYPES)
+    columns = _format_columns(n_params)
+    gb_col, gib_col = f"memory (GB) for {_count(n_params)}", f"memory (GiB) for {_count(n_params)}"
+    table = Table.from_columns(
+        {
+            "format": dtypes,
+            "bytes per parameter": columns["bytes per parameter"],
+            gb_col: columns["GB"],
+            gib_col: columns["GiB"],
+        },
+        formats={
+            "bytes per parameter": "g",
+            gb_col: _number_format(columns["GB"]),
+            gib_col: _number_format(columns["GiB"]),
+        },
+    )
+    other = "GiB" if unit == "GB" else "GB"
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        y = list(range(len(dtypes)))[::-1]
+        shown = columns[unit]
+        ax.barh(y, shown, height=0.6, color=theme.series[0])
+        for yi, value, alt_value in zip(y, shown, columns[other], strict=True):
+            ax.text(
+                value,
+                yi,
+                f"  {_number(value)} {unit}  ({_number(alt_value)} {other})",
+                va="center",
+                color=theme.text,
+            )
+        ax.set_yticks(y, dtypes)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlim(0, max(shown) * 1.45)
+        _thousands(ax.xaxis, max(shown))
+        ax.set_xlabel(f"memory to store {_count(n_params)} parameters ({unit})")
+        ax.grid(axis="y", visible=False)
+
+    return FigureResult(table, draw, width=7.0, height=3.0)
+
+
+@figure("memory.per_format_table")
+def per_format_table(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
+    """Bits, bytes per parameter and weight memory (GB and GiB) of each storage format.
+
+    Args:
+        n_params: Number of parameters of the model (a count, e.g. 1e9 for 1B).
+    """
+    dtypes = list(memory.DTYPES)
+    columns = _format_columns(n_params)
+    gb_col, gib_col = f"memory (GB) for {_count(n_params)}", f"memory (GiB) for {_count(n_params)}"
+    table = Table.from_columns(
+        {
+            "format": dtypes,
+            "bits": [round(b * 8) for b in columns["bytes per parameter"]],
+            "bytes per parameter": columns["bytes per parameter"],
+            gb_col: columns["GB"],
+            gib_col: columns["GiB"],
+        },
+        formats={
+            "bytes per parameter": "g",
+            gb_col: _number_format(columns["GB"]),
+            gib_col: _number_format(columns["GiB"]),
+        },
+    )
+    return FigureResult(table)
+
+
+# --- Training memory ------------------------------------------------------------------------
+
+# Short labels for the stacked segments, by the science module's part labels, and the
+# colour index of each kind of memory so that the two bars can be compared by colour.
+_TRAINING_PARTS = {
+    "weights (fp32)": ("weights (fp32)", 0),
+    "Adam optimizer states (2 x fp32)": ("Adam states (2 x fp32)", 1),
+    "gradients (fp32)": ("gradients (fp32)", 2),
+    "activations and temporary memory": ("activations, temporary", 3),
+    "parameters (fp16)": ("parameters (fp16)", 0),
+    "gradients (fp16)": ("gradients (fp16)", 2),
+    "optimizer: parameter copy (fp32)": ("parameter copy (fp32)", 4),
+    "optimizer: momentum (fp32)": ("momentum (fp32)", 1),
+    "optimizer: variance (fp32)": ("variance (fp32)", 1),
+}
+
+
+@figure("memory.training_stack")
+def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
+    """Training memory per parameter: the course's fp32 Adam budget beside ZeRO's mixed precision.
+
+    Args:
+        n_params: Number of parameters of the model (a count), used for the GB totals.
+    """
+    stacks = {
+        "course (fp32 + Adam)": memory.course_training_bytes(n_params),
+        "ZeRO mixed-precision Adam": memory.mixed_precision_adam_bytes(n_params),
+    }
+    rows: dict[str, list[str | float]] = {
+        "accounting": [],
+        "part": [],
+        "bytes per parameter": [],
+        f"memory (GB) for {_count(n_params)}": [],
+    }
+    for accounting, breakdown in stacks.items():
+        for label, n_bytes in [*breakdown.items, ("total", breakdown.total)]:
+            rows["accounting"].append(accounting)
+            rows["part"].append(label)
+            rows["bytes per parameter"].append(n_bytes / breakdown.n_params)
+            rows[f"memory (GB) for {_count(n_params)}"].append(units.to_gb(n_bytes))
+    gb_values = [float(v) for v in rows[f"memory (GB) for {_count(n_params)}"]]
+    table = Table.from_columns(
+        rows,
+        formats={
+            "bytes per parameter": "g",
+            f"memory (GB) for {_count(n_params)}": _number_format(gb_values),
+        },
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        positions = (0.0, 2.9)
+        for x, breakdown in zip(positions, stacks.values(), strict=True):
+            _draw_stack(ax, x, breakdown, theme)
+            ax.text(
+                x,
+                breakdown.bytes_per_param + 0.4,
+                f"{breakdown.bytes_per_param:g} bytes/parameter\n"
+                f"= {_number(units.to_gb(breakdown.total))} GB for {_count(n_params)}",
+                ha="center",
+                va="bottom",
+                color=theme.text,
+                fontweight="bold",
+            )
+        zero_top = stacks["ZeRO mixed-precision Adam"].bytes_per_param
+        ax.text(
+            positions[1] - 0.4,
+            zero_top * 1.27,
+            "+ activations, not counted here:\ndepend on batch size and sequence length",
+            ha="left",
+            va="bottom",
+            color=theme.muted,
+            fontsize=8,
+        )
+        ax.set_xticks(positions, ["course: fp32 + Adam", "ZeRO: mixed-precision Adam"])
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlim(-1.0, 5.2)
+        ax.set_ylim(0, max(b.bytes_per_param for b in stacks.values()) * 1.22)
+        ax.set_ylabel("bytes per parameter")
+        ax.grid(axis="x", visible=False)
+
+    return FigureResult(table, draw, width=7.0, height=4.2)
+
+
+def _draw_stack(ax: Axes, x: float, breakdown: memory.MemoryBreakdown, theme: Theme) -> None:
+    """One stacked bar, each part labelled to its right; activations hatched."""
+    bottom = 0.0
+    for label, per_param in breakdown.per_param():
+        short, colour_index = _TRAINING_PARTS[label]
+        hatch = "//" if colour_index == 3 else None
+        ax.bar(
+            x,
+            per_param,
+            bottom=bottom,
+            width=0.8,
+            color=theme.series[colour_index],
+            edgecolor=theme.text,
+            linewidth=0.8,
+            hatch=hatch,
+        )
+        ax.text(
+            x + 0.47,
+            bottom + per_param / 2,
+            f"{short}: {per_param:g}",
+            ha="left",
+            va="center",
+            color=theme.text,
+            fontsize=9,
+        )
+        bottom += per_param
+
+
+# --- Bit layouts ----------------------------------------------------------------------------
+
+_BIT_FORMATS = ("fp32", "fp16", "bf16", "int8")
+_FIELDS = ("sign", "exponent", "mantissa", "int8 code (two's complement)")
+
+
+def _fields(rep: formats.Representation) -> list[int]:
+    """The field index (into ``_FIELDS``) of each bit, most significant first."""
+    if rep.dtype == "int8":
+        return [3] * len(rep.bits)
+    return [0] + [1] * len(rep.exponent_bits) + [2] * len(rep.mantissa_bits)
+
+
+def _error_text(error: float) -> str:
+    return "0" if error == 0 else f"{error:.1e}"
+
+
+@figure("memory.bit_layouts")
+def bit_layouts(
+    value: Annotated[float, Range(-60000.0, 60000.0)] = 3.141592653589793,
+    int8_scale: Annotated[float | None, Range(1e-6, 1e6)] = None,
+) -> FigureResult:
+    """The bits of one value in fp32, fp16, bf16 and int8, with the value each stores.
+
+    Args:
+        value: The number to store (fp16 overflows above 65504, so the range stops at 60000).
+        int8_scale: The int8 quantization step; null uses |value| / 127, the absmax scale of a
+            tensor holding only this value.
+    """
+    reps = [
+        formats.represent(value, d, scale=int8_scale if d == "int8" else None) for d in _BIT_FORMATS
+    ]
+    table = Table.from_columns(
+        {
+            "format": list(_BIT_FORMATS),
+            "sign bit": [str(r.sign_bit) for r in reps],
+            "exponent bits": [r.exponent_bits or None for r in reps],
+            "mantissa bits (int8: low 7 code bits)": [r.mantissa_bits for r in reps],
+            "int8 code": [r.code for r in reps],
+            "int8 scale": [r.scale for r in reps],
+            "stored value": [r.stored for r in reps],
+            "absolute error": [r.abs_error for r in reps],
+            "relative error": [r.rel_error for r in reps],
+        },
+        formats={
+            "int8 scale": ".6g",
+            "stored value": ".9g",
+            "absolute error": ".2e",
+            "relative error": ".2e",
+        },
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        colours = (theme.series[3], theme.series[0], theme.series[2], theme.series[4])
+        for row, rep in enumerate(reps):
+            _draw_bits(ax, -row * 1.5, rep, colours, theme)
+        _bits_legend(ax, colours, theme)
+        ax.text(0.0, 1.0, f"value {value:.15g}", color=theme.muted, fontsize=9, va="center")
+        ax.text(33.0, 1.0, "stored value", color=theme.muted, fontsize=9, va="center")
+        ax.text(45.0, 1.0, "abs. error", color=theme.muted, fontsize=9, va="center")
+        ax.set_xlim(-3.5, 51.5)
+        ax.set_ylim(-len(reps) * 1.5 + 0.6, 2.6)
+        ax.axis("off")
+
+    return FigureResult(table, draw, width=7.0, height=2.9)
+
+
+def _draw_bits(
+    ax: Axes, y: float, rep: formats.Representation, colours: tuple[str, ...], theme: Theme
+) -> None:
+    """One row: the format's name, a cell per bit coloured by field, the stored value."""
+    from matplotlib.patches import Rectangle
+
+    ax.text(-0.6, y, rep.dtype, ha="right", va="center", color=theme.text, fontweight="bold")
+    for i, (bit, field) in enumerate(zip(rep.bits, _fields(rep), strict=True)):
+        ax.add_patch(
+            Rectangle(
+                (i, y - 0.5),
+                1.0,
+                1.0,
+                facecolor=colours[field],
+                alpha=0.45,
+                edgecolor="none",
+            )
+        )
+        ax.add_patch(
+            Rectangle((i, y - 0.5), 1.0, 1.0, fill=False, edgecolor=colours[field], lw=0.8)
+        )
+        ax.text(i + 0.5, y, bit, ha="center", va="center", color=theme.text, fontsize=8)
+    if rep.code is not None and rep.scale is not None:
+        ax.text(
+            len(rep.bits) + 0.6,
+            y,
+            f"code {rep.code} x scale {rep.scale:.4g}",
+            va="center",
+            color=theme.muted,
+            fontsize=9,
+        )
+    ax.text(33.0, y, f"{rep.stored:.9g}", va="center", color=theme.text, fontsize=9)
+    ax.text(45.0, y, _error_text(rep.abs_error), va="center", color=theme.text, fontsize=9)
+
+
+def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(facecolor=c, alpha=0.45, edgecolor=c, label=label)
+        for c, label in zip(colours, _FIELDS, strict=True)
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncol=4,
+        fontsize=9,
+        handlelength=1.2,
+        columnspacing=1.2,
+        borderaxespad=0.0,
+    )
+
+
+# --- ZeRO stages ----------------------------------------------------------------------------
+
+_STAGE_NAMES = (
+    "Baseline DP",
+    "ZeRO stage 1\n(P_os)",
+    "ZeRO stage 2\n(P_os+g)",
+    "ZeRO stage 3\n(P_os+g+p)",
+)
+# Colour indices match memory.training_stack: parameters 0, gradients 2, optimizer states 1.
+_ZERO_PARTS = {"parameters (fp16)": 0, "gradients (fp16)": 2, "optimizer states": 1}
+
+
+@figure("memory.zero_stages")
+def zero_stages(
+    n_params: Annotated[float, N_PARAMS] = 7.5e9,
+    n_gpus: Annotated[int, Range(1, 4096)] = 64,
+    optimizer_bytes: Annotated[int, Range(1, 32)] = 12,
+    gpu_memory_gb: Annotated[float | None, Range(1.0, 1000.0)] = 80.0,
+) -> FigureResult:
+    """Per-GPU model-state memory under plain data parallelism and ZeRO stages 1, 2 and 3.
+
+    Args:
+        n_params: Number of parameters Ψ of the model (a count).
+        n_gpus: Number of data-parallel GPUs N_d the states are sharded across.
+        optimizer_bytes: Optimizer-state bytes per parameter K (12 for mixed-precision Adam).
+        gpu_memory_gb: Memory of one GPU in GB, drawn as a line; null for no line.
+    """
+    stages = [
+        memory.zero_breakdown_per_gpu(n_params, n_gpus, s, float(optimizer_bytes))
+        for s in memory.ZERO_STAGES
+    ]
+    parts_gb = {p: [units.to_gb(b.get(p)) for b in stages] for p in _ZERO_PARTS}
+    totals_gb = [units.to_gb(b.total) for b in stages]
+    data: dict[str, Sequence[str | float | None]] = {
+        "stage": [f"{s}: {label}" for s, label in memory.ZERO_STAGES.items()],
+        **{f"{p} (GB)": v for p, v in parts_gb.items()},
+        "total (GB)": totals_gb,
+        "total (GiB)": [units.to_gib(b.total) for b in stages],
+    }
+    if gpu_memory_gb is not None:
+        data[f"fits in {gpu_memory_gb:g} GB"] = [
+            "yes" if t <= gpu_memory_gb else "no" for t in totals_gb
+        ]
+    spec = _number_format(totals_gb)
+    table = Table.from_columns(data, formats={c: spec for c in data if c.endswith("B)")})
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        x = list(range(len(stages)))
+        bottom = [0.0] * len(stages)
+        for part, colour_index in _ZERO_PARTS.items():
+            colour = theme.series[colour_index]
+            ax.bar(x, parts_gb[part], bottom=bottom, width=0.6, color=colour, label=part)
+            bottom = [b + v for b, v in zip(bottom, parts_gb[part], strict=True)]
+        top = max(totals_gb + ([gpu_memory_gb] if gpu_memory_gb is not None else []))
+        for xi, total in zip(x, totals_gb, strict=True):
+            ax.text(
+                xi,
+                total + top * 0.015,
+                f"{_number(total)} GB",
+                ha="center",
+                va="bottom",
+                color=theme.text,
+                fontweight="bold",
+            )
+        if gpu_memory_gb is not None:
+            ax.axhline(
+                gpu_memory_gb,
+                color=theme.text,
+                ls="--",
+                lw=1.2,
+                label=f"GPU memory ({gpu_memory_gb:g} GB)",
+            )
+        ax.set_xticks(x, _STAGE_NAMES)
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlim(-0.5, len(stages) - 0.5)
+        ax.set_ylim(0, top * 1.12)
+        _thousands(ax.yaxis, top)
+        ax.set_ylabel("model states per GPU (GB)")
+        ax.grid(axis="x", visible=False)
+        fig.legend(loc="outside upper center", ncol=4, handlelength=1.6, columnspacing=1.2)
+        gpus = "1 GPU" if n_gpus == 1 else f"{n_gpus} GPUs"
+        ax.set_title(
+            f"Ψ = {_count(n_params)} parameters, N_d = {gpus}, K = {optimizer_bytes}",
+            fontsize=10,
+            color=theme.muted,
+        )
+
+    return FigureResult(table, draw, width=7.0, height=4.0)
