@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("pages", nargs="*", default=["", "week1/transformers/"])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--full-page", action="store_true", help="whole page, not the viewport")
+    parser.add_argument("--figures", action="store_true", help="one PNG per figure, not pages")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -42,12 +43,14 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         try:
-            shoot(chromium, base, args.pages, args.out, args.full_page)
+            shoot(chromium, base, args.pages, args.out, args.full_page, args.figures)
         finally:
             server.shutdown()
 
 
-def shoot(chromium: str, base: str, pages: list[str], out: Path, full_page: bool) -> None:
+def shoot(
+    chromium: str, base: str, pages: list[str], out: Path, full_page: bool, figures: bool
+) -> None:
     """One PNG per page, palette and width."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -64,9 +67,18 @@ def shoot(chromium: str, base: str, pages: list[str], out: Path, full_page: bool
                     )
                     page = context.new_page()
                     page.goto(base + page_path, wait_until="networkidle")
-                    target = out / f"{name}-{scheme}-{label}.png"
-                    page.screenshot(path=str(target), full_page=full_page)
-                    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+                    if figures:
+                        page.add_style_tag(content=".md-header, .md-tabs { display: none; }")
+                        for index, element in enumerate(page.locator(".genai-figure").all()):
+                            element.scroll_into_view_if_needed()
+                            page.wait_for_timeout(150)  # lazy images
+                            target = out / f"{name}-fig{index + 1}-{scheme}-{label}.png"
+                            element.screenshot(path=str(target))
+                            print(target)
+                    else:
+                        target = out / f"{name}-{scheme}-{label}.png"
+                        page.screenshot(path=str(target), full_page=full_page)
+                        print(target)
                     context.close()
         browser.close()
 

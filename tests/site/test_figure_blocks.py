@@ -53,9 +53,13 @@ def other(n: int = 2) -> FigureResult:
     table = Table.from_columns({"x": xs})
 
     def draw(fig, theme):
-        fig.add_subplot().plot(xs, xs, color=theme.series[1])
+        fig.add_subplot().plot(xs, xs, color=_colour(theme))
 
     return FigureResult(table, draw)
+
+
+def _colour(theme):
+    return theme.series[1]
 
 
 @figure("mini.table")
@@ -200,7 +204,15 @@ def test_editing_one_figure_function_redraws_only_its_figures(tmp_path: Path) ->
     project = _project(tmp_path)
     assert _stats(_build(project, "--strict")) == (2, 0, 0)
     module = project / "minifigs.py"
-    module.write_text(module.read_text().replace("color=theme.series[1]", "color=theme.highlight"))
+    module.write_text(module.read_text().replace("color=_colour(theme)", "color=theme.highlight"))
+    assert _stats(_build(project, "--strict")) == (1, 1, 0)
+
+
+def test_editing_a_helper_redraws_only_the_figures_that_use_it(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    assert _stats(_build(project, "--strict")) == (2, 0, 0)
+    module = project / "minifigs.py"
+    module.write_text(module.read_text().replace("return theme.series[1]", "return theme.text"))
     assert _stats(_build(project, "--strict")) == (1, 1, 0)
 
 

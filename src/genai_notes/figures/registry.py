@@ -26,6 +26,9 @@ BUILTIN_MODULES = (
 )
 
 
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
 class ParameterError(ValueError):
     """An author's parameters do not fit the figure: the message is one readable sentence."""
 
@@ -73,8 +76,13 @@ class FigureDef:
         return self.info.name
 
     def source(self) -> str:
-        """The source code of the function (part of its cache key)."""
-        return inspect.getsource(self.function)
+        """The code this figure runs from its own module (part of its cache key).
+
+        The function's source, plus the source (or, for data, the ``repr``) of every global
+        of the same module it uses, followed transitively: editing a helper redraws the
+        figures that call it, and only those.
+        """
+        return "\n".join(_closure_sources(self.function))
 
     def check(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Return every parameter's value, defaults filled in, after checking ``params``.
@@ -98,6 +106,57 @@ class FigureDef:
     def call(self, params: Mapping[str, Any]) -> FigureResult:
         """Check ``params`` and call the figure function."""
         return self.function(**self.check(params))
+
+
+def lookup(figures: Mapping[str, FigureDef], name: str) -> FigureDef:
+    """The figure called ``name``.
+
+    Raises:
+        ParameterError: No such figure; the message suggests a close name or lists them.
+    """
+    if name in figures:
+        return figures[name]
+    close = [n for n in figures if n.split(".")[-1] == name.split(".")[-1]]
+    hint = f"; did you mean {close[0]}?" if close else f" (known: {', '.join(figures)})"
+    raise ParameterError(f"unknown figure '{name}'{hint}")
+
+
+def _closure_sources(function: Callable[..., Any]) -> list[str]:
+    module = function.__module__
+    namespace = function.__globals__
+    seen: set[str] = set()
+    parts: list[str] = []
+    pending: list[Any] = [function]
+    while pending:
+        item = pending.pop()
+        if inspect.isfunction(item) or inspect.isclass(item):
+            parts.append(inspect.getsource(item))
+            codes = [item.__code__] if inspect.isfunction(item) else _class_codes(item)
+            for name in sorted({n for code in codes for n in _names(code)}):
+                value = namespace.get(name)
+                if name in seen or value is None:
+                    continue
+                seen.add(name)
+                if getattr(value, "__module__", None) == module and (
+                    inspect.isfunction(value) or inspect.isclass(value)
+                ):
+                    pending.append(value)
+                elif isinstance(value, int | float | str | tuple | list | dict | frozenset):
+                    parts.append(f"{name} = {value!r}")
+    return parts
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """Global names a code object and the functions nested in it refer to."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+    return names
+
+
+def _class_codes(cls: type) -> list[types.CodeType]:
+    return [v.__code__ for v in vars(cls).values() if inspect.isfunction(v)]
 
 
 def collect(module_names: Iterable[str]) -> dict[str, FigureDef]:
@@ -204,6 +263,8 @@ def _coerce_kind(param: Parameter, kind: Any, value: Any) -> Any:
             raise ParameterError(f"must be a whole number, got {value!r}")
         return _in_range(param, value)
     if kind is float:
+        if isinstance(value, str) and _NUMBER.match(value.strip()):
+            value = float(value)  # YAML 1.1 reads 7.5e9 (no dot, no sign) as text
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterError(f"must be a number, got {value!r}")
         return _in_range(param, float(value))

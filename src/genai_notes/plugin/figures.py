@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from genai_notes.figures import blocks, cache, engine, registry
+from genai_notes.figures import blocks, cache, catalogue, engine, registry
 from genai_notes.figures.html import figure_html, table_csv
 from genai_notes.figures.style import THEMES
 
@@ -66,7 +66,8 @@ class FigureStep:
         self._shared = cache.shared_fingerprint()
         jobs: dict[str, engine.Job] = {}
         for file in files.documentation_pages():
-            for _, _, checked in self._checked_blocks(file.content_string):
+            markdown = catalogue.expand(file.content_string, self.figures)
+            for _, _, checked in self._checked_blocks(markdown):
                 if checked is None:
                     continue
                 figure, params, key = checked
@@ -123,6 +124,7 @@ class FigureStep:
         self, markdown: str, page: Page, files: Files, offset: int, warn: Warn
     ) -> str:
         """Swap each block in ``markdown`` for its HTML (or an error box)."""
+        markdown = catalogue.expand(markdown, self.figures)
         try:
             raws = list(blocks.find_blocks(markdown))
         except blocks.BlockError as exc:

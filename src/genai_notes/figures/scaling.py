@@ -1,0 +1,581 @@
+"""Figures: scaling laws (Kaplan et al. 2020, Chinchilla) and the compute of well-known models.
+
+Every number comes from :mod:`genai_notes.science.scaling`; this module only samples, tabulates
+and draws it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import numpy as np
+
+from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
+from genai_notes.figures.registry import ParameterError
+from genai_notes.science import scaling
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import Theme
+
+Fit = Literal["hoffmann2022", "epoch2024"]
+FIT_LABELS = {
+    "hoffmann2022": "Approach 3, Hoffmann et al. 2022 fit",
+    "epoch2024": "Approach 3, Besiroglu et al. 2024 refit",
+}
+MODEL_NAMES = tuple(model.name for model in scaling.KNOWN_MODELS)
+Models = Annotated[list[str], Length(1, len(MODEL_NAMES))]
+FlopsRange = Range(1e15, 1e30)
+
+# Where each model's label sits relative to its point (points, horizontal alignment), so the
+# close pairs (GPT-3 and Gopher; Chinchilla, LLaMA 65B and Llama 2 70B) stay readable.
+_LABEL_OFFSETS: dict[str, tuple[float, float, str]] = {
+    "GPT-3 175B": (-7, -12, "right"),
+    "Gopher 280B": (7, -3, "left"),
+    "Chinchilla 70B": (8, -7, "left"),
+    "LLaMA 65B": (8, -20, "left"),
+    "Llama 2 70B": (-8, 7, "right"),
+    "BloombergGPT 50B": (0, -13, "center"),
+    "Llama 3 8B": (8, -4, "left"),
+}
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _pick_models(names: Sequence[str]) -> list[scaling.KnownModel]:
+    """The named models of KNOWN_MODELS, in the order given."""
+    unknown = [name for name in names if name not in MODEL_NAMES]
+    if unknown:
+        raise ParameterError(
+            f"unknown model {', '.join(repr(u) for u in unknown)} (known: {', '.join(MODEL_NAMES)})"
+        )
+    if len(set(names)) != len(names):
+        raise ParameterError("each model may be listed only once")
+    return [scaling.known_model(name) for name in names]
+
+
+def _frontier(fit: str, flops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Compute-optimal (N, D) of ``fit`` at each budget in ``flops``."""
+    pairs = [scaling.compute_optimal(float(c), fit) for c in flops]
+    return np.array([n for n, _ in pairs]), np.array([d for _, d in pairs])
+
+
+def _flops_for_optimal_n(fit: str, n_params: float) -> float:
+    """The budget whose compute-optimal N is ``n_params``: Hoffmann eq. 4 solved for C."""
+    constants = scaling.get_fit(fit)
+    return float(scaling.FLOPS_PER_PARAM_PER_TOKEN * (n_params / constants.G) ** (1 / constants.a))
+
+
+def _rule_n(flops: np.ndarray, ratio: float) -> np.ndarray:
+    """N of the fixed-ratio rule D = ratio * N on C = 6ND: N = sqrt(C / (6 ratio))."""
+    result: np.ndarray = np.sqrt(flops / (scaling.FLOPS_PER_PARAM_PER_TOKEN * ratio))
+    return result
+
+
+def _tex_sci(value: float, digits: int = 1) -> str:
+    """``8.8e13`` as mathtext ``8.8\\times10^{13}`` (``10^{20}`` when the mantissa is 1)."""
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    if float(mantissa) == 1.0:
+        return f"10^{{{int(exponent)}}}"
+    return rf"{mantissa}\times10^{{{int(exponent)}}}"
+
+
+def _ramp(theme: Theme, count: int) -> list[tuple[float, float, float, float]]:
+    """``count`` colours from the theme's blue through green to yellow, for ordered series."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    ramp = LinearSegmentedColormap.from_list(
+        "ramp", [theme.series[0], theme.series[2], theme.series[4]]
+    )
+    return [ramp(x) for x in np.linspace(0.0, 1.0, count)]
+
+
+def _style_log_axes(ax: Axes, theme: Theme) -> None:
+    ax.grid(True, which="major")
+    ax.grid(False, which="minor")
+    ax.tick_params(which="both", colors=theme.text)
+
+
+# --- Kaplan et al. 2020 ----------------------------------------------------------------
+
+# (law, its name in the table, symbol in the formula, x range, axis label): each range reaches
+# a little past the scales Kaplan et al. fitted.
+_KAPLAN_PANELS = (
+    (scaling.KAPLAN_N, "L(N)", "N", (1e5, 1e11), "non-embedding parameters N"),
+    (scaling.KAPLAN_D, "L(D)", "D", (1e7, 1e13), "training tokens D"),
+    (scaling.KAPLAN_C, "L(C_min)", r"C_{\min}", (1e-8, 1e4), r"compute $C_{\min}$ (PF-days)"),
+)
+
+
+@figure("scaling.kaplan")
+def kaplan(points: Annotated[int, Range(2, 101)] = 7) -> FigureResult:
+    """Kaplan et al.'s three power laws: loss against parameters, tokens and compute.
+
+    Args:
+        points: Points sampled on each law, evenly spaced on its log axis (the default puts
+            them on powers of ten).
+    """
+    rows: list[tuple[str, float, str, float]] = []
+    for law, name, _, (low, high), _ in _KAPLAN_PANELS:
+        xs = np.logspace(np.log10(low), np.log10(high), points)
+        rows += [(name, float(x), law.unit, float(law(float(x)))) for x in xs]
+    table = Table(
+        ("law", "x", "unit of x", "loss (nats/token)"),
+        tuple(rows),
+        {"x": ".3g", "loss (nats/token)": ".3f"},
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        axes = fig.subplots(1, 3, sharey=True)
+        for i, (ax, (law, _, symbol, _, label)) in enumerate(
+            zip(axes, _KAPLAN_PANELS, strict=True)
+        ):
+            panel = [row for row in rows if row[2] == law.unit]
+            xs = [row[1] for row in panel]
+            ax.loglog(xs, [row[3] for row in panel], color=theme.series[i])
+            ax.set_xlabel(label)
+            sub = symbol.replace(r"_{\min}", "")
+            formula = (
+                rf"$L = ({sub}_c\,/\,{symbol})^{{{law.alpha:.3f}}}$"
+                + "\n"
+                + rf"${sub}_c = {_tex_sci(law.critical)}$"
+            )
+            ax.text(0.96, 0.95, formula, transform=ax.transAxes, ha="right", va="top")
+            _style_log_axes(ax, theme)
+        from matplotlib.ticker import NullFormatter, StrMethodFormatter
+
+        losses = [row[3] for row in rows]
+        axes[0].set_ylim(min(losses) / 1.08, max(losses) * 1.08)
+        axes[0].set_yticks([t for t in (1.2, 1.5, 2, 3, 4, 5, 7, 10) if t < max(losses) * 1.08])
+        axes[0].yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        axes[0].yaxis.set_minor_formatter(NullFormatter())
+        axes[0].set_ylabel("test loss (nats/token)")
+
+    return FigureResult(table, draw, width=7.0, height=3.2)
+
+
+# --- Chinchilla ------------------------------------------------------------------------
+
+
+@figure("scaling.isoflop")
+def isoflop(
+    budgets: Annotated[list[float], FlopsRange, Length(1, 9)] = [  # noqa: B006
+        1e18,
+        1e19,
+        1e20,
+        1e21,
+        1e22,
+        1e23,
+        1e24,
+    ],
+    fit: Fit = "hoffmann2022",
+    span: Annotated[float, Range(1.5, 1000.0)] = 10.0,
+    points: Annotated[int, Range(5, 201)] = 41,
+) -> FigureResult:
+    """Chinchilla iso-FLOP curves: loss against model size at fixed compute, minima joined.
+
+    Args:
+        budgets: Training compute budgets C, one curve each, in FLOPs (C = 6ND).
+        fit: The published constants of the parametric loss L(N, D) to use.
+        span: Each curve runs from N_opt / span to N_opt * span parameters.
+        points: Model sizes sampled on each curve, evenly spaced on the log axis.
+    """
+    if len(set(budgets)) != len(budgets):
+        raise ParameterError("each budget may be listed only once")
+    budgets = sorted(budgets)
+    optima = [scaling.compute_optimal(c, fit) for c in budgets]
+    rows: list[tuple[float, str, float, float, float]] = []
+    for c, (n_opt, d_opt) in zip(budgets, optima, strict=True):
+        ns = np.logspace(np.log10(n_opt / span), np.log10(n_opt * span), points)
+        losses = scaling.isoflop_loss(c, ns, fit)
+        rows += [
+            (c, "curve", float(n), c / (scaling.FLOPS_PER_PARAM_PER_TOKEN * n), float(loss))
+            for n, loss in zip(ns, losses, strict=True)
+        ]
+        rows.append((c, "optimum", n_opt, d_opt, scaling.chinchilla_loss(n_opt, d_opt, fit)))
+    table = Table(
+        ("compute (FLOPs)", "point", "parameters", "tokens", "loss (nats/token)"),
+        tuple(rows),
+        {
+            "compute (FLOPs)": ".3g",
+            "parameters": ".3g",
+            "tokens": ".3g",
+            "loss (nats/token)": ".3f",
+        },
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        colours = _ramp(theme, len(budgets))
+        best = [row for row in rows if row[1] == "optimum"]
+        for c, colour in zip(budgets, colours, strict=True):
+            curve = [row for row in rows if row[0] == c and row[1] == "curve"]
+            ax.plot([r[2] for r in curve], [r[4] for r in curve], color=colour, lw=1.8)
+        ax.plot(
+            [r[2] for r in best],
+            [r[4] for r in best],
+            color=theme.text,
+            ls="--",
+            lw=1.2,
+            label=f"compute-optimal frontier ({FIT_LABELS[fit]})",
+            zorder=3,
+        )
+        for c in budgets:
+            first = next(r for r in rows if r[0] == c)
+            ax.annotate(
+                rf"$C={_tex_sci(c)}$",
+                (first[2], first[4]),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=8,
+                color=theme.text,
+            )
+        for row, colour in zip(best, colours, strict=True):
+            ax.plot(row[2], row[4], "o", color=colour, mec=theme.text, mew=0.8, ms=6, zorder=4)
+        ax.set_xscale("log")
+        losses = [r[4] for r in rows]
+        margin = 0.04 * (max(losses) - min(losses))
+        ax.set_ylim(min(losses) - margin, max(losses) + margin)
+        lefts = [r[2] for r in rows]
+        ax.set_xlim(min(lefts) / 6, max(lefts) * 1.5)
+        ax.set_xlabel("parameters N (compute C in FLOPs fixed per curve; tokens D = C / 6N)")
+        ax.set_ylabel("predicted loss (nats/token)")
+        ax.legend(loc="upper right", fontsize=9)
+        _style_log_axes(ax, theme)
+
+    return FigureResult(table, draw, width=7.0, height=4.4)
+
+
+@figure("scaling.models")
+def models(
+    fit: Fit = "epoch2024",
+    models: Models = list(MODEL_NAMES),  # noqa: B006
+    ratio: Annotated[float, Range(1.0, 1000.0)] = 20.0,
+    points: Annotated[int, Range(2, 201)] = 25,
+) -> FigureResult:
+    """Well-known models on parameters vs training tokens, against 20 tokens per parameter.
+
+    Args:
+        fit: Whose compute-optimal frontier (Approach 3 closed form) to draw.
+        models: Names of the models to place, from the known models of the science module.
+        ratio: Tokens per parameter of the reference line D = ratio * N.
+        points: Points sampled on the compute-optimal frontier.
+    """
+    chosen = _pick_models(models)
+    ns = [m.n_params for m in chosen]
+    n_low, n_high = min(ns) / 4, max(ns) * 4
+    flops = np.logspace(
+        np.log10(_flops_for_optimal_n(fit, n_low)),
+        np.log10(_flops_for_optimal_n(fit, n_high)),
+        points,
+    )
+    front_n, front_d = _frontier(fit, flops)
+    frontier_label = f"compute-optimal ({FIT_LABELS[fit]})"
+    rule_label = f"{ratio:g} tokens per parameter"
+    rows: list[tuple[str, float, float, float]] = [
+        (m.name, m.n_params, m.n_tokens, m.tokens_per_param) for m in chosen
+    ]
+    rows += [(rule_label, n, ratio * n, ratio) for n in (n_low, n_high)]
+    rows += [
+        (frontier_label, float(n), float(d), float(d / n))
+        for n, d in zip(front_n, front_d, strict=True)
+    ]
+    table = Table(
+        ("series", "parameters", "tokens", "tokens per parameter"),
+        tuple(rows),
+        {"parameters": ".3g", "tokens": ".3g", "tokens per parameter": ",.1f"},
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        ax.loglog(
+            [n_low, n_high],
+            [ratio * n_low, ratio * n_high],
+            color=theme.muted,
+            lw=1.5,
+            ls="--",
+            label=rule_label,
+        )
+        ax.loglog(front_n, front_d, color=theme.series[0], lw=1.8, label=frontier_label)
+        for m in chosen:
+            ax.plot(m.n_params, m.n_tokens, "o", color=theme.highlight, ms=6, zorder=3)
+            dx, dy, ha = _LABEL_OFFSETS.get(m.name, (7, 4, "left"))
+            ax.annotate(
+                m.name,
+                (m.n_params, m.n_tokens),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va="center",
+                fontsize=9,
+                color=theme.text,
+            )
+        ax.set_xlim(n_low, n_high)
+        ds = [m.n_tokens for m in chosen]
+        ax.set_ylim(min(min(ds), ratio * n_low) / 2, max(max(ds), ratio * n_high) * 2)
+        ax.set_xlabel("parameters N")
+        ax.set_ylabel("training tokens D")
+        ax.legend(loc="lower right", fontsize=9)
+        _style_log_axes(ax, theme)
+
+    return FigureResult(table, draw, width=7.0, height=4.2)
+
+
+@figure("scaling.compute_table")
+def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: B006
+    """Training compute of well-known models: 6ND against the compute their papers report.
+
+    Args:
+        models: Names of the models to list, from the known models of the science module.
+    """
+    formats = {
+        "parameters (billions)": ",.1f",
+        "tokens (billions)": ",.0f",
+        "6ND (FLOPs)": ".3g",
+        "6ND (PF-days)": ",.0f",
+        "reported (FLOPs)": ".3g",
+        "reported (PF-days)": ",.0f",
+        "6ND / reported": ".3f",
+    }
+    rows = []
+    for m in _pick_models(models):
+        flops = scaling.training_flops(m.n_params, m.n_tokens)
+        reported = m.reported_flops
+        rows.append(
+            (
+                m.name,
+                m.n_params / 1e9,
+                m.n_tokens / 1e9,
+                flops,
+                scaling.pf_days(flops),
+                reported,
+                None if reported is None else scaling.pf_days(reported),
+                None if reported is None else flops / reported,
+                m.citation,
+            )
+        )
+    table = Table(("model", *formats, "source"), tuple(rows), formats)
+    return FigureResult(table)
+
+
+@figure("scaling.pf_days")
+def pf_days(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: B006
+    """Training compute of well-known models in petaflop/s-days (6ND, and reported).
+
+    Args:
+        models: Names of the models to show, top to bottom, from the known models of the
+            science module.
+    """
+    chosen = _pick_models(models)
+    computed = [scaling.pf_days(scaling.training_flops(m.n_params, m.n_tokens)) for m in chosen]
+    reported = [
+        None if m.reported_flops is None else scaling.pf_days(m.reported_flops) for m in chosen
+    ]
+    table = Table.from_columns(
+        {
+            "model": [m.name for m in chosen],
+            "6ND (PF-days)": computed,
+            "reported (PF-days)": reported,
+        },
+        {"6ND (PF-days)": ",.0f", "reported (PF-days)": ",.0f"},
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        y = np.arange(len(chosen))
+        has_reported = any(r is not None for r in reported)
+        height = 0.38 if has_reported else 0.6
+        shift = height / 2 if has_reported else 0.0
+        ax.barh(y - shift, computed, height=height, color=theme.series[0], label="6ND")
+        for yi, value in zip(y, computed, strict=True):
+            ax.annotate(
+                f"{value:,.0f}",
+                (value, yi - shift),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=theme.text,
+            )
+        if has_reported:
+            known = [(yi, r) for yi, r in zip(y, reported, strict=True) if r is not None]
+            ax.barh(
+                [k[0] + shift for k in known],
+                [k[1] for k in known],
+                height=height,
+                color=theme.series[1],
+                label="reported",
+            )
+            for yi, value in known:
+                ax.annotate(
+                    f"{value:,.0f}",
+                    (value, yi + shift),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                    color=theme.text,
+                )
+        ax.set_xscale("log")
+        ax.set_xlim(min(computed) / 3, max(computed) * 2.5)
+        ax.set_yticks(y, [m.name for m in chosen])
+        ax.invert_yaxis()
+        ax.set_xlabel("training compute (PF-days, log scale)")
+        ax.grid(False, axis="y")
+        ax.legend(loc="lower right", fontsize=9)
+        _style_log_axes(ax, theme)
+        ax.grid(False, axis="y")
+
+    return FigureResult(table, draw, width=7.0, height=1.2 + 0.45 * len(chosen))
+
+
+@figure("scaling.chinchilla_table3")
+def chinchilla_table3(fit: Fit = "hoffmann2022") -> FigureResult:
+    """Chinchilla's Table 3 (Approach 1) beside the Approach 3 closed form at the same FLOPs.
+
+    Args:
+        fit: The published constants of the parametric loss whose closed-form optimum to show.
+    """
+    rows = []
+    for row in scaling.CHINCHILLA_TABLE3:
+        n_opt, d_opt = scaling.compute_optimal(row.flops, fit)
+        rows.append(
+            (
+                row.parameters / 1e9,
+                row.flops,
+                row.gopher_units_printed,
+                row.tokens / 1e9,
+                scaling.tokens_per_param(row.parameters, row.tokens),
+                n_opt / 1e9,
+                d_opt / 1e9,
+                scaling.tokens_per_param(n_opt, d_opt),
+            )
+        )
+    closed = f"Approach 3 ({fit})"
+    table = Table(
+        (
+            "parameters (billions)",
+            "FLOPs",
+            "FLOPs (in Gopher units)",
+            "tokens (billions)",
+            "tokens per parameter",
+            f"{closed} parameters (billions)",
+            f"{closed} tokens (billions)",
+            f"{closed} tokens per parameter",
+        ),
+        tuple(rows),
+        {
+            "parameters (billions)": ",.1f",
+            "FLOPs": ".3g",
+            "tokens (billions)": ",.1f",
+            "tokens per parameter": ".1f",
+            f"{closed} parameters (billions)": ",.1f",
+            f"{closed} tokens (billions)": ",.0f",
+            f"{closed} tokens per parameter": ".1f",
+        },
+    )
+    return FigureResult(table)
+
+
+# --- Domain adaptation: where BloombergGPT sits -----------------------------------------
+
+
+@figure("scaling.domain_frontier")
+def domain_frontier(
+    flops_min: Annotated[float, FlopsRange] = 1e22,
+    flops_max: Annotated[float, FlopsRange] = 1e24,
+    models: Models = ["BloombergGPT 50B", "Chinchilla 70B"],  # noqa: B006
+    planning_flops: Annotated[float | None, FlopsRange] = 0.75 * 1.3e6 * 3600 * 102e12,
+    ratio: Annotated[float, Range(1.0, 1000.0)] = 20.0,
+    points: Annotated[int, Range(2, 201)] = 25,
+) -> FigureResult:
+    """Compute-optimal model size against training compute: three rules and real models.
+
+    Args:
+        flops_min: Left end of the compute axis, in FLOPs.
+        flops_max: Right end of the compute axis, in FLOPs.
+        models: Names of the models to place at (6ND, N), from the known models of the
+            science module.
+        planning_flops: A budget to mark with a vertical dashed line, in FLOPs (default:
+            BloombergGPT's plan, 0.75 x 1.3M A100-hours at 102 TFLOP/s); null for none.
+        ratio: Tokens per parameter of the fixed-ratio rule N = sqrt(C / (6 ratio)).
+        points: Points sampled on each line, evenly spaced on the log axis.
+    """
+    if flops_min >= flops_max:
+        raise ParameterError("flops_min must be smaller than flops_max")
+    chosen = _pick_models(models)
+    flops = np.logspace(np.log10(flops_min), np.log10(flops_max), points)
+    rule_label = f"{ratio:g} tokens per parameter: N = sqrt(C / {6 * ratio:g})"
+    rows: list[tuple[str, float, float | None, float | None]] = [
+        (rule_label, float(c), float(n), float(c / (6 * n)))
+        for c, n in zip(flops, _rule_n(flops, ratio), strict=True)
+    ]
+    for fit in ("hoffmann2022", "epoch2024"):
+        front_n, front_d = _frontier(fit, flops)
+        rows += [
+            (FIT_LABELS[fit], float(c), float(n), float(d))
+            for c, n, d in zip(flops, front_n, front_d, strict=True)
+        ]
+    rows += [
+        (m.name, scaling.training_flops(m.n_params, m.n_tokens), m.n_params, m.n_tokens)
+        for m in chosen
+    ]
+    if planning_flops is not None:
+        rows.append(("planning budget", planning_flops, None, None))
+    table = Table(
+        ("series", "compute (FLOPs)", "parameters", "tokens"),
+        tuple(rows),
+        {"compute (FLOPs)": ".3g", "parameters": ".3g", "tokens": ".3g"},
+    )
+    lines = (rule_label, FIT_LABELS["hoffmann2022"], FIT_LABELS["epoch2024"])
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        styles = ((theme.muted, "--"), (theme.series[0], "-"), (theme.series[2], "-"))
+        for label, (colour, ls) in zip(lines, styles, strict=True):
+            line = [r for r in rows if r[0] == label]
+            ax.loglog([r[1] for r in line], [r[2] for r in line], color=colour, ls=ls, label=label)
+        for m in chosen:
+            c = scaling.training_flops(m.n_params, m.n_tokens)
+            ax.plot(c, m.n_params, "o", color=theme.highlight, ms=7, zorder=3)
+            # Label on the side away from the lines (slope about 1/2): above a point that lies
+            # above the refit's frontier, below and to the right of one on or under it.
+            above = m.n_params > scaling.compute_optimal(c, "epoch2024")[0]
+            ax.annotate(
+                f"{m.name}\n{m.tokens_per_param:.0f} tokens/param",
+                (c, m.n_params),
+                xytext=(0, 9) if above else (6, -6),
+                textcoords="offset points",
+                ha="center" if above else "left",
+                va="bottom" if above else "top",
+                fontsize=8,
+                color=theme.text,
+            )
+        if planning_flops is not None:
+            ax.axvline(planning_flops, color=theme.text, ls=":", lw=1.2)
+            ax.annotate(
+                rf"planned budget ${_tex_sci(planning_flops, 2)}$ FLOPs",
+                (planning_flops, 0.03),
+                xycoords=("data", "axes fraction"),
+                xytext=(-4, 0),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=8,
+                color=theme.text,
+            )
+        ax.set_xlim(flops_min, flops_max)
+        ns = [r[2] for r in rows if r[2] is not None]
+        ax.set_ylim(min(ns) / 1.3, max(ns) * 1.6)
+        ax.set_xlabel("training compute C (FLOPs)")
+        ax.set_ylabel("compute-optimal parameters N")
+        ax.legend(loc="upper left", fontsize=8.5)
+        _style_log_axes(ax, theme)
+
+    return FigureResult(table, draw, width=7.0, height=4.2)

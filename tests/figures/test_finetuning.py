@@ -1,0 +1,215 @@
+"""Fine-tuning figures: their tables match the science and the papers, checks, stable SVG."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from genai_notes.figures import registry
+from genai_notes.figures.base import FigureResult
+from genai_notes.figures.registry import FigureDef, ParameterError
+from genai_notes.figures.render import render_svg
+from genai_notes.figures.style import DARK, LIGHT
+from genai_notes.science import memory, metrics, peft
+
+FIGURES = registry.collect(["genai_notes.figures.finetuning"])
+NAMES = ["finetuning.lora_rank", "finetuning.rouge_example", "finetuning.memory_by_method"]
+
+
+def fig(name: str) -> FigureDef:
+    return FIGURES[name]
+
+
+def column(result: FigureResult, heading: str) -> list[Any]:
+    index = result.table.columns.index(heading)
+    return [row[index] for row in result.table.rows]
+
+
+def test_the_family_registers_exactly_its_three_figures() -> None:
+    assert set(FIGURES) == set(NAMES)
+
+
+# --- LoRA rank ---
+
+
+def test_lora_rank_default_is_gpt3_and_gives_the_lora_papers_table_4_budgets() -> None:
+    result = fig("finetuning.lora_rank").call({})
+    by_rank = dict(
+        zip(column(result, "rank"), column(result, "trainable parameters (q, v)"), strict=True)
+    )
+    # LoRA paper Table 4 and appendix D.4: r_q = r_v = 1 -> 4.7M, r_q = r_v = 8 -> 37.7M.
+    assert round(by_rank[1] / 1e6, 1) == 4.7
+    assert round(by_rank[8] / 1e6, 1) == 37.7
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"d_model": 4096, "n_layers": 32, "n_params": 7e9, "ranks": [4, 16, 64]}]
+)
+def test_lora_rank_table_is_lora_model_params_and_its_share_of_the_model(
+    params: dict[str, Any],
+) -> None:
+    result = fig("finetuning.lora_rank").call(params)
+    checked = fig("finetuning.lora_rank").check(params)
+    d, layers, n = checked["d_model"], checked["n_layers"], checked["n_params"]
+    ranks = column(result, "rank")
+    assert ranks == sorted(checked["ranks"])
+    for label, targets in (("q, v", ["q", "v"]), ("q, k, v, o", ["q", "k", "v", "o"])):
+        # B is d x r and A is r x d for each adapted d x d matrix, in every layer.
+        expected = [layers * len(targets) * 2 * d * r for r in ranks]
+        assert column(result, f"trainable parameters ({label})") == expected
+        assert column(result, f"% of model ({label})") == pytest.approx(
+            [100 * e / n for e in expected]
+        )
+        assert expected == [peft.lora_model_params(d, layers, r, targets) for r in ranks]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ranks": [1]},
+        {"ranks": [0, 8]},
+        {"d_model": 64, "ranks": [8, 128]},
+        {"n_layers": 0},
+        {"n_params": 10.0},
+    ],
+)
+def test_lora_rank_refuses_bad_parameters(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("finetuning.lora_rank").call(params)
+
+
+# --- ROUGE example ---
+
+
+def test_rouge_example_default_is_the_courses_example() -> None:
+    result = fig("finetuning.rouge_example").call({})
+    assert column(result, "metric") == ["ROUGE-1", "ROUGE-2", "ROUGE-L"]
+    # Course: ROUGE-1 recall 4/4, precision 4/5; ROUGE-2 recall 2/3, precision 2/4.
+    assert column(result, "matched") == [4, 2, 4]
+    assert column(result, "reference units") == [4, 3, 4]
+    assert column(result, "candidate units") == [5, 4, 5]
+    assert column(result, "recall") == pytest.approx([1.0, 2 / 3, 1.0])
+    assert column(result, "precision") == pytest.approx([0.8, 0.5, 0.8])
+    assert [round(f, 2) for f in column(result, "F1")] == [0.89, 0.57, 0.89]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "reference", "n"),
+    [
+        ("the cat the cat sat on the mat", "the cat sat on the mat and the cat slept", 2),
+        ("a b c d", "d c b a", 1),
+        ("police kill the gunman", "the gunman kill police", 3),
+    ],
+)
+def test_rouge_example_scores_are_the_science_scores(
+    candidate: str, reference: str, n: int
+) -> None:
+    result = fig("finetuning.rouge_example").call(
+        {"candidate": candidate, "reference": reference, "n": n}
+    )
+    orders = sorted({1, n})
+    assert column(result, "metric") == [*(f"ROUGE-{k}" for k in orders), "ROUGE-L"]
+    expected = [metrics.rouge_n(candidate, reference, k) for k in orders]
+    expected.append(metrics.rouge_l(candidate, reference))
+    assert column(result, "precision") == [s.precision for s in expected]
+    assert column(result, "recall") == [s.recall for s in expected]
+    assert column(result, "F1") == [s.f1 for s in expected]
+    ref_tokens, cand_tokens = metrics.tokenize(reference), metrics.tokenize(candidate)
+    assert column(result, "matched")[-1] == len(metrics.lcs(cand_tokens, ref_tokens))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"candidate": "!!!"},
+        {"reference": ""},
+        {"reference": " ".join(["word"] * 13)},
+        {"candidate": "a" * 60},
+        {"n": 0},
+        {"n": 5},
+    ],
+)
+def test_rouge_example_refuses_empty_or_overlong_texts_and_bad_n(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("finetuning.rouge_example").call(params)
+
+
+# --- memory by method ---
+
+
+def test_memory_by_method_totals_follow_the_model_state_accounting() -> None:
+    result = fig("finetuning.memory_by_method").call({})
+    rows = {
+        (m, method): total
+        for m, method, total in zip(
+            column(result, "model"),
+            column(result, "method"),
+            column(result, "total (GB)"),
+            strict=True,
+        )
+    }
+    # full: 16 bytes per parameter (ZeRO section 3.1).
+    assert rows[("7B", "full")] == pytest.approx(112.0)
+    assert rows[("65B", "full")] == pytest.approx(
+        memory.mixed_precision_adam_bytes(65e9).total / 1e9
+    )
+    # LoRA: 2 bytes per frozen parameter + 16 per adapter parameter (1% of the model).
+    assert rows[("7B", "LoRA")] == pytest.approx((2 * 7e9 + 16 * 7e7) / 1e9)
+    # QLoRA with double quantization: 4 + 8/64 + 32/(64*256) bits per frozen parameter.
+    bits = 4 + 8 / 64 + 32 / (64 * 256)
+    assert rows[("65B", "QLoRA")] == pytest.approx((65e9 * bits / 8 + 16 * 6.5e8) / 1e9)
+    assert column(result, "fits in 80 GB") == ["no", "yes", "yes", "no", "no", "yes"]
+    assert column(result, "fits in 24 GB") == ["no", "yes", "yes", "no", "no", "no"]
+
+
+def test_memory_by_method_components_add_up_to_peft_finetune_memory() -> None:
+    params = {"n_params": [13e9], "adapter_percent": 0.5, "double_quant": False}
+    result = fig("finetuning.memory_by_method").call(params)
+    categories = ["weights", "quantization constants", "gradients", "optimizer states"]
+    for row, method in zip(result.table.rows, peft.FINETUNE_METHODS, strict=True):
+        cells = dict(zip(result.table.columns, row, strict=True))
+        trainable = 0 if method == "full" else 13e9 * 0.005
+        breakdown = peft.finetune_memory(
+            13e9, method, trainable_params=trainable, double_quant=False
+        )
+        assert sum(cells[f"{c} (GB)"] for c in categories) == pytest.approx(breakdown.total / 1e9)
+        assert cells["total (GB)"] == pytest.approx(breakdown.total / 1e9)
+    qlora = dict(zip(result.table.columns, result.table.rows[2], strict=True))
+    assert qlora["quantization constants (GB)"] == pytest.approx(13e9 * 0.5 / 8 / 1e9)
+
+
+def test_memory_by_method_gradients_and_optimizer_of_full_are_2_and_12_bytes() -> None:
+    result = fig("finetuning.memory_by_method").call({"n_params": [1e9], "gpu_memory_gb": []})
+    assert column(result, "gradients (GB)")[0] == pytest.approx(2.0)
+    assert column(result, "optimizer states (GB)")[0] == pytest.approx(12.0)
+    assert not any(heading.startswith("fits in") for heading in result.table.columns)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"n_params": []},
+        {"n_params": [1e9, 7e9, 13e9, 70e9]},
+        {"n_params": [10.0]},
+        {"adapter_percent": -1.0},
+        {"adapter_percent": 50.0},
+        {"gpu_memory_gb": [0.0]},
+        {"double_quant": "yes"},
+    ],
+)
+def test_memory_by_method_refuses_bad_parameters(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("finetuning.memory_by_method").check(params)
+
+
+# --- rendering ---
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_each_figure_renders_the_same_svg_with_text_twice(name: str, theme: Any) -> None:
+    first = render_svg(fig(name).call({}), theme)
+    second = render_svg(fig(name).call({}), theme)
+    assert b"<text" in first if isinstance(first, bytes) else "<text" in first
+    assert first == second
