@@ -45,13 +45,19 @@ def _source_digest(source: str) -> str:
     return hashlib.sha256(source.encode()).hexdigest()
 
 
-def figure_key(figure: FigureDef, params: dict[str, Any], shared: str) -> str:
-    """The cache key of one figure drawn with ``params`` (already checked)."""
+def figure_key(
+    figure: FigureDef, params: dict[str, Any], shared: str, source: str | None = None
+) -> str:
+    """The cache key of one figure drawn with ``params`` (already checked).
+
+    ``source`` is the figure's code as read once per build (``figure.source()`` otherwise), so
+    that a file saved in the middle of a build cannot give one figure two keys.
+    """
     payload = json.dumps(
         {
             "name": figure.name,
             "params": params,
-            "source": _source_digest(figure.source()),
+            "source": _source_digest(figure.source() if source is None else source),
             "shared": shared,
         },
         sort_keys=True,

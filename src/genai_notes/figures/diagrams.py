@@ -884,3 +884,594 @@ def _matrix_axes(ax: Axes, columns: list[str], rows: list[str], xlabel: str, yla
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
+
+
+# --- RLHF ------------------------------------------------------------------------------------
+
+_RANKED = "ABCDEFGHI"  # completions, labelled in the labeler's order: best first
+
+
+@dataclass(frozen=True)
+class _Node:
+    """A box of a flow diagram: its table row, where it sits and what it says."""
+
+    name: str
+    does: str
+    shown: str
+    centre: Point
+    size: Point
+
+
+def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
+    top, middle, bottom = 3.45, 2.12, 0.78
+    return (
+        _Node(
+            "Prompt dataset",
+            "supplies a prompt x",
+            "Prompt\ndataset",
+            (0.72, top),
+            (1.08, 0.62),
+        ),
+        _Node(
+            "Policy LLM",
+            "the model being tuned, initialised from the SFT model; generates a completion y",
+            "Policy LLM\n(being tuned;\nstarts as SFT)",
+            (2.3, top),
+            (1.42, 0.74),
+        ),
+        _Node(
+            "Reward model",
+            "scores the prompt and completion with one number, the reward r",
+            "Reward model\nscores (x, y)",
+            (3.98, top),
+            (1.22, 0.62),
+        ),
+        _Node(
+            "Reference model",
+            "a frozen copy of the SFT model; KL = log π_RL(y|x) \u2212 log π_SFT(y|x)",
+            "Reference model\n(frozen SFT copy)",
+            (2.47, middle),
+            (1.12, 0.6),
+        ),
+        _Node(
+            "Penalised reward",
+            f"R = r \u2212 β·KL with β = {beta:g}",
+            f"Penalised reward\nR = r \u2212 β·KL\nβ = {beta:g}",
+            (3.98, middle),
+            (1.22, 0.7),
+        ),
+        _Node(
+            "PPO update",
+            "changes the policy's weights to raise R, then the loop starts again",
+            "PPO update of the\npolicy's weights",
+            (2.3, bottom),
+            (1.42, 0.6),
+        ),
+    )
+
+
+def _rlhf_table(nodes: tuple[_Node, ...], pairs: list[tuple[str, str]]) -> Table:
+    part = ["RL loop (step 3)"] * len(nodes) + ["reward-model pairs (step 2)"] * len(pairs)
+    return Table.from_columns(
+        {
+            "part": part,
+            "order": list(range(1, len(nodes) + 1)) + list(range(1, len(pairs) + 1)),
+            "item": [n.name for n in nodes] + [f"{w} > {loser}" for w, loser in pairs],
+            "what it does": [n.does for n in nodes]
+            + [
+                f"{w} preferred to {loser}: loss \u2212log \u03c3(r_{w} \u2212 r_{loser})"
+                for w, loser in pairs
+            ],
+        }
+    )
+
+
+def _edge(
+    node: _Node, side: Literal["left", "right", "top", "bottom"], shift: float = 0.0
+) -> Point:
+    """A point on one side of a box, ``shift`` inches along that side from its middle."""
+    (x, y), (w, h) = node.centre, node.size
+    return {
+        "left": (x - w / 2, y + shift),
+        "right": (x + w / 2, y + shift),
+        "top": (x + shift, y + h / 2),
+        "bottom": (x + shift, y - h / 2),
+    }[side]
+
+
+def _draw_rlhf_loop(ax: Axes, nodes: tuple[_Node, ...], theme: Theme) -> None:
+    prompt, policy, reward, reference, penalised, ppo = nodes
+    for node in nodes:
+        edge = theme.highlight if node is policy else theme.text
+        _box(ax, node.centre, node.size, theme, edge=edge, fill=theme.surface, linewidth=1.3)
+        ax.text(
+            *node.centre,
+            node.shown,
+            ha="center",
+            va="center",
+            fontsize=FONT,
+            color=theme.text,
+            linespacing=1.15,
+        )
+    label: dict[str, Any] = {"fontsize": FONT, "color": theme.text, "fontstyle": "italic"}
+    x_mid = (_edge(prompt, "right")[0] + _edge(policy, "left")[0]) / 2
+    _arrow(ax, [_edge(prompt, "right"), _edge(policy, "left")], theme.text)
+    ax.text(x_mid, prompt.centre[1] + 0.05, "x", ha="center", va="bottom", **label)
+    x_mid = (_edge(policy, "right")[0] + _edge(reward, "left")[0]) / 2
+    _arrow(ax, [_edge(policy, "right"), _edge(reward, "left")], theme.text)
+    ax.text(x_mid, policy.centre[1] + 0.05, "y", ha="center", va="bottom", **label)
+    shift = reference.centre[0] - policy.centre[0]
+    start, end = _edge(policy, "bottom", shift), _edge(reference, "top")
+    _arrow(ax, [start, end], theme.text)
+    ax.text(
+        start[0] + 0.07, (start[1] + end[1]) / 2, "y, log π_RL", ha="left", va="center", **label
+    )
+    start, end = _edge(reward, "bottom"), _edge(penalised, "top")
+    _arrow(ax, [start, end], theme.text)
+    ax.text(start[0] + 0.07, (start[1] + end[1]) / 2, "r", ha="left", va="center", **label)
+    start, end = _edge(reference, "right"), _edge(penalised, "left")
+    _arrow(ax, [start, end], theme.text)
+    ax.text((start[0] + end[0]) / 2, start[1] + 0.05, "KL", ha="center", va="bottom", **label)
+    start = _edge(penalised, "bottom")
+    _arrow(ax, [start, (start[0], ppo.centre[1]), _edge(ppo, "right")], theme.text)
+    ax.text(start[0] + 0.07, (start[1] + ppo.centre[1]) / 2, "R", ha="left", va="center", **label)
+    # The loop back: new weights for the policy, left of the reference model.
+    x = policy.centre[0] - 0.56
+    start, end = _edge(ppo, "top", x - ppo.centre[0]), _edge(policy, "bottom", x - policy.centre[0])
+    _arrow(ax, [start, end], theme.highlight, linewidth=1.6)
+    ax.text(
+        x - 0.08,
+        (start[1] + end[1]) / 2,
+        "new\nweights",
+        ha="right",
+        va="center",
+        fontsize=FONT,
+        color=theme.highlight,
+        linespacing=1.1,
+    )
+    ax.text(
+        0.12,
+        4.02,
+        "Step 3: one iteration of RL with PPO",
+        ha="left",
+        va="center",
+        fontsize=9.5,
+        fontweight="bold",
+        color=theme.text,
+    )
+
+
+def _draw_pair_panel(ax: Axes, k: int, pairs: list[tuple[str, str]], theme: Theme) -> Point:
+    """The side panel: a ranking of K completions and the grid of the pairs it implies.
+
+    Returns the point on the panel's left edge where the arrow to the reward model starts.
+    """
+    from matplotlib.patches import Rectangle
+
+    left, right, top = 4.8, 6.92, 4.2
+    cx = (left + right) / 2
+    text: dict[str, Any] = {"ha": "center", "fontsize": FONT, "color": theme.text}
+    ax.text(
+        cx,
+        4.02,
+        "Step 2: reward-model data",
+        va="center",
+        fontsize=9.5,
+        fontweight="bold",
+        color=theme.text,
+        ha="center",
+    )
+    ax.text(cx, 3.72, f"Labelers rank K = {k} completions", va="center", **text)
+    ax.text(
+        cx,
+        3.47,
+        " > ".join(_RANKED[:k]) if k <= 6 else ">".join(_RANKED[:k]),
+        va="center",
+        fontsize=9.5,
+        fontweight="bold",
+        color=theme.series[0],
+        ha="center",
+    )
+    # Triangular grid: row = preferred completion, column = the one it beats.
+    n = k - 1
+    cell = min(0.4, 1.58 / n)
+    grid_top, grid_left = 3.0, cx - n * cell / 2 + 0.18
+    for r in range(n):
+        ax.text(
+            grid_left - 0.06,
+            grid_top - (r + 0.5) * cell,
+            _RANKED[r],
+            ha="right",
+            va="center",
+            fontsize=FONT,
+            color=theme.text,
+        )
+        ax.text(
+            grid_left + (r + 0.5) * cell,
+            grid_top + 0.04,
+            _RANKED[r + 1],
+            ha="center",
+            va="bottom",
+            fontsize=FONT,
+            color=theme.text,
+        )
+    ax.text(grid_left + n * cell / 2, grid_top + 0.22, "beats", va="bottom", **text)
+    ax.text(
+        grid_left - 0.2,
+        grid_top - n * cell / 2,
+        "preferred",
+        ha="right",
+        va="center",
+        rotation=90,
+        fontsize=FONT,
+        color=theme.text,
+    )
+    for number, (winner, loser) in enumerate(pairs, start=1):
+        r, c = _RANKED.index(winner), _RANKED.index(loser) - 1
+        x, y = grid_left + (c + 0.5) * cell, grid_top - (r + 0.5) * cell
+        side = cell * 0.92
+        ax.add_patch(
+            Rectangle(
+                (x - side / 2, y - side / 2),
+                side,
+                side,
+                facecolor=theme.surface,
+                edgecolor=theme.series[0],
+                linewidth=0.8,
+            )
+        )
+        ax.text(x, y, str(number), ha="center", va="center", fontsize=8, color=theme.text)
+    y = grid_top - n * cell - 0.3
+    ax.text(
+        cx,
+        y,
+        f"K(K\u22121)/2 = {k}·{k - 1}/2 = {len(pairs)} pairs",
+        va="center",
+        fontweight="bold",
+        **{**text, "color": theme.series[0]},
+    )
+    ax.text(
+        cx,
+        y - 0.42,
+        "each trains the reward model\nwith loss \u2212log \u03c3(r_w \u2212 r_l)",
+        va="center",
+        linespacing=1.15,
+        **text,
+    )
+    bottom = y - 0.75
+    _box(
+        ax,
+        (cx, (bottom + top) / 2),
+        (right - left, top - bottom),
+        theme,
+        edge=theme.muted,
+        dashed=True,
+    )
+    return (left, 3.45)
+
+
+@figure("diagrams.rlhf_loop")
+def rlhf_loop(
+    beta: Annotated[float, Range(0.0, 10.0)] = 0.02,
+    k: Annotated[int, Range(2, 9)] = 4,
+) -> FigureResult:
+    """The RLHF loop (generate, score, KL-penalise, PPO update) and the reward model's pairs.
+
+    Args:
+        beta: Weight β of the KL penalty in R = r - β·KL (0.02 in InstructGPT).
+        k: Completions a labeler ranks for one prompt (K; InstructGPT used 4 to 9).
+    """
+    nodes = _rlhf_nodes(beta)
+    pairs = [(_RANKED[i], _RANKED[j]) for i in range(k) for j in range(i + 1, k)]
+    floor = 0.22  # the drawing's lowest point (inches); the canvas starts there
+    width, height = 7.0, 4.35 - floor
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = _canvas(fig, width, height)
+        ax.set_ylim(floor, floor + height)
+        _draw_rlhf_loop(ax, nodes, theme)
+        start = _draw_pair_panel(ax, k, pairs, theme)
+        reward = nodes[2]
+        _arrow(ax, [start, _edge(reward, "right")], theme.series[0], dashed=True)
+
+    return FigureResult(_rlhf_table(nodes, pairs), draw, width=width, height=height)
+
+
+# --- retrieval-augmented generation ----------------------------------------------------------
+
+_RAG_PITCH, _RAG_BOX = 1.14, (0.98, 0.74)  # column spacing and box size (inches)
+_RAG_ROWS = {"offline": 3.5, "online": 2.2}
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """How one context window is shared (tokens)."""
+
+    instructions: int
+    chunks: int
+    top_k: int
+    question: int
+    answer: int
+    window: int
+
+    @property
+    def prompt(self) -> int:
+        return self.instructions + self.top_k * self.chunks + self.question
+
+    @property
+    def unused(self) -> int:
+        return self.window - self.prompt - self.answer
+
+    def parts(self) -> list[tuple[str, int]]:
+        """(label, tokens) of each part of the window, in order."""
+        return [
+            ("instructions", self.instructions),
+            (f"retrieved chunks ({self.top_k} {TIMES} {self.chunks:,})", self.top_k * self.chunks),
+            ("question", self.question),
+            ("answer (reserved)", self.answer),
+            ("unused", self.unused),
+        ]
+
+
+def _rag_nodes(chunk: int, overlap: int, budget: _Budget) -> tuple[_Node, ...]:
+    def at(column: int, lane: str) -> Point:
+        return (0.57 + column * _RAG_PITCH, _RAG_ROWS[lane])
+
+    k = budget.top_k
+    return (
+        _Node("Documents", "the texts to index", "Documents", at(0, "offline"), _RAG_BOX),
+        _Node(
+            "Chunker",
+            f"splits them into {chunk:,}-token chunks; neighbours share {overlap:,} tokens, "
+            f"so a chunk starts every {chunk - overlap:,} tokens",
+            f"Split into\n{chunk:,}-token\nchunks,\n{overlap:,} overlap",
+            at(1, "offline"),
+            _RAG_BOX,
+        ),
+        _Node(
+            "Embedding model",
+            "turns each chunk into a vector",
+            "Embedding\nmodel",
+            at(2, "offline"),
+            _RAG_BOX,
+        ),
+        _Node(
+            "Vector store",
+            "keeps each vector with its chunk's text and source",
+            "Vector store\n(vectors +\ntext)",
+            at(3, "offline"),
+            _RAG_BOX,
+        ),
+        _Node("User question", "the question", "User\nquestion", at(0, "online"), _RAG_BOX),
+        _Node(
+            "Embed the question",
+            "the same embedding model turns the question into a vector",
+            "Embed it\n(same model)",
+            at(1, "online"),
+            _RAG_BOX,
+        ),
+        _Node(
+            f"Retrieve top-{k}",
+            f"finds the {k} chunks whose vectors are nearest the question's",
+            f"Retrieve\ntop-{k}\nchunks",
+            at(2, "online"),
+            _RAG_BOX,
+        ),
+        _Node(
+            "Augmented prompt",
+            f"instructions + {k} retrieved chunks + the question",
+            f"Prompt:\ninstructions\n+ {k} chunks\n+ question",
+            at(3, "online"),
+            _RAG_BOX,
+        ),
+        _Node(
+            "LLM",
+            f"reads the prompt and writes the answer (up to {budget.answer:,} tokens)",
+            "LLM",
+            at(4, "online"),
+            _RAG_BOX,
+        ),
+        _Node(
+            "Answer with sources",
+            "the answer, citing the chunks it used",
+            "Answer\nwith sources",
+            at(5, "online"),
+            _RAG_BOX,
+        ),
+    )
+
+
+def _rag_table(nodes: tuple[_Node, ...], budget: _Budget) -> Table:
+    step_tokens: dict[str, int] = {
+        "Chunker": budget.chunks,
+        "User question": budget.question,
+        nodes[6].name: budget.top_k * budget.chunks,
+        "Augmented prompt": budget.prompt,
+        "LLM": budget.answer,
+    }
+    rows: list[tuple[str, str, str, int | None]] = [
+        (
+            "offline" if n.centre[1] == _RAG_ROWS["offline"] else "online",
+            n.name,
+            n.does,
+            step_tokens.get(n.name),
+        )
+        for n in nodes
+    ]
+    rows += [("context window", label, "", tokens) for label, tokens in budget.parts()]
+    rows.append(("context window", "whole window", "", budget.window))
+    columns = list(zip(*rows, strict=True))
+    return Table.from_columns(
+        {"lane": columns[0], "step": columns[1], "what happens": columns[2], "tokens": columns[3]},
+        formats={"tokens": ",d"},
+    )
+
+
+def _draw_rag_lanes(ax: Axes, nodes: tuple[_Node, ...], theme: Theme) -> None:
+    offline, online = nodes[:4], nodes[4:]
+    for node in nodes:
+        edge = theme.series[0] if node in offline else theme.text
+        _box(ax, node.centre, node.size, theme, edge=edge, fill=theme.surface, linewidth=1.3)
+        ax.text(
+            *node.centre,
+            node.shown,
+            ha="center",
+            va="center",
+            fontsize=FONT,
+            color=theme.text,
+            linespacing=1.15,
+        )
+    for lane in (offline, online):
+        for a, b in pairwise(lane):
+            _arrow(ax, [_edge(a, "right"), _edge(b, "left")], theme.text)
+    store, search = offline[-1], online[2]
+    start, end = _edge(store, "bottom"), _edge(search, "top")
+    y = (start[1] + end[1]) / 2
+    _arrow(ax, [start, (start[0], y), (end[0], y), end], theme.series[0])
+    ax.text(
+        start[0] + 0.06,
+        y + 0.02,
+        "nearest vectors",
+        ha="left",
+        va="bottom",
+        fontsize=FONT,
+        color=theme.text,
+        fontstyle="italic",
+    )
+    title: dict[str, Any] = {"ha": "left", "va": "bottom", "fontsize": 9.5, "fontweight": "bold"}
+    top = _RAG_ROWS["offline"] + _RAG_BOX[1] / 2 + 0.08
+    ax.text(0.08, top, "Offline: index the documents once", color=theme.series[0], **title)
+    top = _RAG_ROWS["online"] + _RAG_BOX[1] / 2 + 0.08
+    ax.text(0.08, top, "Online: for every question", color=theme.text, **title)
+
+
+def _draw_window(ax: Axes, prompt_node: _Node, budget: _Budget, theme: Theme) -> None:
+    """The context window as a bar: the prompt's parts, the answer's reserve, what is left."""
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Patch, Rectangle
+
+    left, right, y0, h = 0.35, 6.65, 0.78, 0.3
+    scale = (right - left) / budget.window
+    fills = [theme.series[1], theme.series[0], theme.series[2], theme.series[4], "none"]
+    handles, x = [], left
+    for i, ((label, tokens), fill) in enumerate(zip(budget.parts(), fills, strict=True)):
+        w = tokens * scale
+        edge = theme.muted if fill == "none" else theme.surface
+        ax.add_patch(Rectangle((x, y0), w, h, facecolor=fill, edgecolor=edge, linewidth=0.6))
+        if i != 1 and w > 0.5:  # the chunks are labelled one by one below
+            colour = theme.text if fill == "none" else _readable_on(to_hex(fill), theme)
+            ax.text(
+                x + w / 2,
+                y0 + h / 2,
+                f"{tokens:,}",
+                ha="center",
+                va="center",
+                fontsize=FONT,
+                color=colour,
+            )
+        handles.append(
+            Patch(
+                facecolor=fill, edgecolor=theme.muted, linewidth=0.6, label=f"{label}: {tokens:,}"
+            )
+        )
+        x += w
+    # Thin gaps between the retrieved chunks, so the bar shows k separate pieces.
+    chunk_start, chunk_w = left + budget.instructions * scale, budget.chunks * scale
+    colour = _readable_on(to_hex(fills[1]), theme)
+    for i in range(budget.top_k):
+        cx = chunk_start + i * chunk_w
+        if i:
+            ax.plot([cx, cx], [y0, y0 + h], color=theme.surface, linewidth=0.8)
+        if chunk_w > 0.4:
+            ax.text(
+                cx + chunk_w / 2,
+                y0 + h / 2,
+                f"{budget.chunks:,}",
+                ha="center",
+                va="center",
+                fontsize=FONT,
+                color=colour,
+            )
+    # A bracket over the prompt's parts, joined to the prompt box above.
+    end = left + budget.prompt * scale
+    yb = y0 + h + 0.1
+    px, top = _edge(prompt_node, "bottom")
+    _arrow(ax, [(px, top), (px, yb), (left, yb)], theme.muted, dashed=True, head=False)
+    for xe in (left, end):
+        ax.plot([xe, xe], [yb, y0 + h], color=theme.muted, linewidth=1.0)
+    ax.text(
+        left + 0.05,
+        yb + 0.03,
+        f"augmented prompt: {budget.prompt:,} tokens",
+        ha="left",
+        va="bottom",
+        fontsize=FONT,
+        color=theme.text,
+    )
+    ax.text(
+        right,
+        yb + 0.03,
+        f"context window: {budget.window:,} tokens",
+        ha="right",
+        va="bottom",
+        fontsize=FONT,
+        fontweight="bold",
+        color=theme.text,
+    )
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, (y0 - 0.05) / 4.2),
+        ncol=3,
+        fontsize=FONT,
+        labelcolor=theme.text,
+        handlelength=1.4,
+        columnspacing=1.2,
+        frameon=False,
+    )
+
+
+@figure("diagrams.rag_pipeline")
+def rag_pipeline(
+    chunk_tokens: Annotated[int, Range(16, 8192)] = 300,
+    overlap_tokens: Annotated[int, Range(0, 4096)] = 50,
+    top_k: Annotated[int, Range(1, 50)] = 5,
+    context_tokens: Annotated[int, Range(256, 2_000_000)] = 4096,
+    instruction_tokens: Annotated[int, Range(0, 100_000)] = 150,
+    question_tokens: Annotated[int, Range(1, 100_000)] = 50,
+    answer_tokens: Annotated[int, Range(0, 100_000)] = 500,
+) -> FigureResult:
+    """Retrieval-augmented generation: index chunks offline, retrieve them into the prompt online.
+
+    Args:
+        chunk_tokens: Length of each chunk, in tokens.
+        overlap_tokens: Tokens that neighbouring chunks share; less than chunk_tokens.
+        top_k: Chunks retrieved for each question.
+        context_tokens: The LLM's context window, in tokens (4,096 for Llama 2).
+        instruction_tokens: Length of the prompt's instructions, in tokens.
+        question_tokens: Length of the user's question, in tokens.
+        answer_tokens: Tokens kept free in the window for the answer.
+    """
+    if overlap_tokens >= chunk_tokens:
+        raise ParameterError(
+            f"overlap_tokens ({overlap_tokens}) must be less than chunk_tokens "
+            f"({chunk_tokens}), or the chunker never moves forward"
+        )
+    budget = _Budget(
+        instruction_tokens, chunk_tokens, top_k, question_tokens, answer_tokens, context_tokens
+    )
+    if budget.unused < 0:
+        raise ParameterError(
+            f"instructions, {top_k} {TIMES} {chunk_tokens}-token chunks, the question and the "
+            f"answer need {budget.prompt + answer_tokens:,} tokens, more than the "
+            f"{context_tokens:,}-token context window"
+        )
+    nodes = _rag_nodes(chunk_tokens, overlap_tokens, budget)
+    width, height = 7.0, 4.2
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = _canvas(fig, width, height)
+        _draw_rag_lanes(ax, nodes, theme)
+        _draw_window(ax, nodes[7], budget, theme)
+
+    return FigureResult(_rag_table(nodes, budget), draw, width=width, height=height)

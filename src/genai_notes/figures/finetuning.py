@@ -68,6 +68,8 @@ def lora_rank(
     table = Table.from_columns(columns, formats=formats)
 
     def draw(fig: Figure, theme: Theme) -> None:
+        from matplotlib.ticker import FuncFormatter
+
         ax = fig.add_subplot()
         for index, (label, values) in enumerate(counts.items()):
             colour = theme.series[index]
@@ -103,8 +105,6 @@ def lora_rank(
         share = ax.secondary_yaxis("right", functions=(to_percent, to_count))
         share.set_ylabel(f"% of the model's {_count(n_params)} parameters")
         share.tick_params(colors=theme.text)
-        from matplotlib.ticker import FuncFormatter
-
         share.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}%"))
         ax.legend(loc="upper left")
         ax.grid(which="minor", visible=False)
@@ -416,6 +416,9 @@ def memory_by_method(
     table = Table.from_columns(rows, formats={f"{c} (GB)": ",.3g" for c in (*_CATEGORIES, "total")})
 
     def draw(fig: Figure, theme: Theme) -> None:
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
         axes = fig.subplots(1, len(sizes), squeeze=False)[0]
         colours = dict(
             zip(
@@ -427,9 +430,6 @@ def memory_by_method(
         for ax, size in zip(axes, sizes, strict=True):
             _draw_methods(ax, size, memory, colours, gpus, theme)
         axes[0].set_ylabel("GPU memory for model states (GB)")
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Patch
-
         handles: list[Artist] = [
             Patch(facecolor=colours[c], edgecolor=theme.text, linewidth=0.6) for c in _CATEGORIES
         ]

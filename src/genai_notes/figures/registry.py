@@ -23,6 +23,7 @@ BUILTIN_MODULES = (
     "genai_notes.figures.memory",
     "genai_notes.figures.scaling",
     "genai_notes.figures.diagrams",
+    "genai_notes.figures.finetuning",
 )
 
 

@@ -54,6 +54,7 @@ class FigureStep:
     stats: FigureStats = field(default_factory=FigureStats)
     _shared: str = ""
     _snippets: dict[str, str] = field(default_factory=dict)
+    _sources: dict[str, str] = field(default_factory=dict)
 
     def prepare(self, files: Files) -> list[str]:
         """Read every page's blocks and draw what the cache lacks; return verbose details."""
@@ -64,6 +65,7 @@ class FigureStep:
                 f"genai-notes: cannot load the figure modules: {type(exc).__name__}: {exc}"
             ) from exc
         self._shared = cache.shared_fingerprint()
+        self._sources = {name: figure.source() for name, figure in self.figures.items()}
         jobs: dict[str, engine.Job] = {}
         for file in files.documentation_pages():
             markdown = catalogue.expand(file.content_string, self.figures)
@@ -107,9 +109,12 @@ class FigureStep:
             except (blocks.BlockError, registry.ParameterError) as exc:
                 found.append((raw, str(exc), None))
                 continue
-            key = cache.figure_key(figure, params, self._shared)
+            key = self._key(figure, params)
             found.append((raw, block, (figure, params, key)))
         return found
+
+    def _key(self, figure: registry.FigureDef, params: dict[str, object]) -> str:
+        return cache.figure_key(figure, params, self._shared, self._sources.get(figure.name))
 
     def _figure(self, name: str) -> registry.FigureDef:
         if name not in self.figures:
@@ -156,10 +161,12 @@ class FigureStep:
             return self._error(
                 warn, f"{label}: the figure function raised {type(exc).__name__}: {exc}"
             )
-        key = cache.figure_key(figure, params, self._shared)
+        key = self._key(figure, params)
         if key in self.failures:
             return self._error(warn, f"{label}: drawing failed: {self.failures[key]}")
         images = None
+        if result.draw is not None and not self.cache.has(key):
+            return self._error(warn, f"{label}: the drawing is missing from the cache; build again")
         if result.draw is not None:
             images = {
                 theme.name: self._add_file(

@@ -6,10 +6,12 @@ Modules:
     scaling: 6ND compute, Kaplan and Chinchilla laws, Table 3, well-known models.
     formats: how a number is stored in fp32, fp16, bf16 and int8.
     units: bytes to GB (1e9) and GiB (2**30).
+    metrics: ROUGE-N, ROUGE-L and BLEU.
+    peft: LoRA parameter counts and fine-tuning memory (full, LoRA, QLoRA).
 """
 
 from __future__ import annotations
 
-from genai_notes.science import formats, memory, sampling, scaling, units
+from genai_notes.science import formats, memory, metrics, peft, sampling, scaling, units
 
-__all__ = ["formats", "memory", "sampling", "scaling", "units"]
+__all__ = ["formats", "memory", "metrics", "peft", "sampling", "scaling", "units"]

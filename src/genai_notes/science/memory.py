@@ -253,3 +253,152 @@ def zero_bytes_per_gpu(
         ValueError: For a bad parameter count, GPU count, stage or K.
     """
     return zero_breakdown_per_gpu(n_params, n_gpus, stage, optimizer_bytes).total
+
+
+def kv_cache_bytes(
+    n_layers: int,
+    n_kv_heads: int,
+    head_dim: int,
+    seq_len: int,
+    batch: int = 1,
+    dtype: str = "fp16",
+) -> float:
+    """Bytes of the key-value cache that generation keeps for every token seen so far.
+
+    Each layer stores one key and one value vector per key-value head per token:
+    ``2 * n_layers * n_kv_heads * head_dim * seq_len * batch * bytes_per_param(dtype)``.
+    With grouped-query attention (Ainslie et al. 2023, arXiv 2305.13245) several query
+    heads share one key-value head, so the cache depends on ``n_kv_heads``, not on the
+    number of query heads: Llama 2 70B has 64 query heads but 8 key-value heads. The vLLM
+    paper (Kwon et al. 2023, arXiv 2309.06180, section 3) gives OPT-13B's cache as
+    2 x 5120 x 40 x 2 bytes = 800 KB per token.
+
+    Args:
+        n_layers: Transformer layers, an integer >= 1.
+        n_kv_heads: Key-value heads per layer (the query heads without GQA), >= 1.
+        head_dim: Width of one head, an integer >= 1.
+        seq_len: Tokens held in the cache (prompt plus generated), >= 1.
+        batch: Sequences generated together, >= 1.
+        dtype: Storage type of the cache; see :func:`bytes_per_param`.
+
+    Returns:
+        Bytes of the cache.
+
+    Raises:
+        ValueError: For a count below 1 or an unknown dtype.
+    """
+    counts = (
+        positive_int("n_layers", n_layers),
+        positive_int("n_kv_heads", n_kv_heads),
+        positive_int("head_dim", head_dim),
+        positive_int("seq_len", seq_len),
+        positive_int("batch", batch),
+    )
+    size = bytes_per_param(dtype)
+    values = 2.0
+    for count in counts:
+        values *= count
+    return values * size
+
+
+def _optional_int(name: str, value: int | None, default: int) -> int:
+    return default if value is None else positive_int(name, value)
+
+
+def transformer_params(
+    n_layers: int,
+    d_model: int,
+    vocab: int,
+    *,
+    n_heads: int,
+    n_kv_heads: int | None = None,
+    head_dim: int | None = None,
+    d_ff: int | None = None,
+    gated_mlp: bool = False,
+    tied_embeddings: bool = True,
+) -> int:
+    """Parameters of a decoder-only transformer, counted from its shape.
+
+    With h = ``d_model``, H = ``n_heads``, K = ``n_kv_heads`` and d = ``head_dim``, each
+    layer has the attention matrices W_q and W_o (h x Hd each) and W_k and W_v (h x Kd
+    each), and an MLP of 2 h d_ff weights (3 h d_ff when gated, as SwiGLU in Llama); the
+    token embedding adds ``vocab * h``, twice when the output layer is not tied to it::
+
+        n_layers * (2 h H d + 2 h K d + (2 or 3) h d_ff) + (1 or 2) vocab h
+
+    Biases, normalisation gains and learned position embeddings are left out; they add
+    under 1% for the models of the notes. Llama 2 7B (32 layers, h 4096, 32 heads, d_ff
+    11008, gated, untied, vocab 32000) gives 6,738,149,376, 266,240 short of its published
+    6,738,415,616: exactly its 65 RMSNorm gains of 4096.
+
+    Args:
+        n_layers: Transformer layers, an integer >= 1.
+        d_model: Hidden size h, an integer >= 1.
+        vocab: Vocabulary size, an integer >= 1.
+        n_heads: Query heads H, an integer >= 1.
+        n_kv_heads: Key-value heads K; None means H (no grouped-query attention).
+        head_dim: Head width d; None means ``d_model // n_heads``.
+        d_ff: MLP inner width; None means ``4 * d_model``.
+        gated_mlp: Whether the MLP has a gate matrix (SwiGLU, GeGLU): three matrices, not two.
+        tied_embeddings: Whether the output layer reuses the token embedding.
+
+    Returns:
+        The parameter count.
+
+    Raises:
+        ValueError: For a count below 1.
+    """
+    layers = positive_int("n_layers", n_layers)
+    width = positive_int("d_model", d_model)
+    words = positive_int("vocab", vocab)
+    heads = positive_int("n_heads", n_heads)
+    kv_heads = _optional_int("n_kv_heads", n_kv_heads, heads)
+    head = _optional_int("head_dim", head_dim, max(width // heads, 1))
+    inner = _optional_int("d_ff", d_ff, 4 * width)
+    attention = 2 * width * heads * head + 2 * width * kv_heads * head
+    mlp = (3 if gated_mlp else 2) * width * inner
+    embeddings = (1 if tied_embeddings else 2) * words * width
+    return layers * (attention + mlp) + embeddings
+
+
+ACTIVATION_BYTES_PER_ELEMENT: Final = 34.0
+"""Korthikanti et al. 2022 (arXiv 2205.05198) eq. 1: 34 s b h bytes per layer, besides the
+attention-score term."""
+
+ATTENTION_SCORE_BYTES: Final = 5.0
+"""Korthikanti et al. 2022 eq. 1: 5 a s^2 b bytes per layer for attention scores, softmax
+and its dropout mask."""
+
+
+def activation_bytes(
+    n_layers: int, d_model: int, n_heads: int, seq_len: int, batch: int = 1
+) -> float:
+    """Activations a training step stores for the backward pass, all layers together.
+
+    Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer
+    Models" (arXiv 2205.05198), equation 1: each transformer layer stores
+    ``s b h (34 + 5 a s / h)`` bytes with 16-bit activations, no tensor or sequence
+    parallelism and no recomputation (s = ``seq_len``, b = ``batch``, h = ``d_model``,
+    a = ``n_heads``). Embeddings, the output layer and the loss are left out, and
+    activation checkpointing or FlashAttention would shrink the figure.
+
+    Args:
+        n_layers: Transformer layers, an integer >= 1.
+        d_model: Hidden size h, an integer >= 1.
+        n_heads: Attention heads a, an integer >= 1.
+        seq_len: Sequence length s, an integer >= 1.
+        batch: Micro-batch size b on one GPU, an integer >= 1.
+
+    Returns:
+        Bytes, ``n_layers * s * b * h * (34 + 5 a s / h)``.
+
+    Raises:
+        ValueError: For a count below 1.
+    """
+    layers = positive_int("n_layers", n_layers)
+    h = positive_int("d_model", d_model)
+    a = positive_int("n_heads", n_heads)
+    s = positive_int("seq_len", seq_len)
+    b = positive_int("batch", batch)
+    per_layer = s * b * h * (ACTIVATION_BYTES_PER_ELEMENT + ATTENTION_SCORE_BYTES * a * s / h)
+    return float(layers * per_layer)

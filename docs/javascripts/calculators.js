@@ -1,0 +1,885 @@
+/*
+ * calculators.js: the forms of the in-browser calculators. Finds every
+ * <div class="genai-calculator" data-calculator="memory|scaling|sampling"> on the page and
+ * builds its form; all maths comes from window.genaiNotes (genai-science.js). Every input
+ * has a <label>; a bad value shows a message beside its field (aria-describedby) and the
+ * results, in an aria-live region, keep the last valid answer. With Material's instant
+ * navigation, document$ re-runs init() on every page; without it, DOMContentLoaded does.
+ */
+(function () {
+  "use strict";
+
+  var G = window.genaiNotes;
+  var K = G.constants;
+  var counter = 0;
+
+  // --- small DOM helpers -------------------------------------------------------------
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "className") node.className = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function uid(prefix) {
+    counter += 1;
+    return "genai-calc-" + prefix + "-" + counter;
+  }
+
+  // --- number formatting (never NaN or Infinity: callers check isFinite first) --------
+
+  function sig(x, digits) {
+    var d = digits || 4;
+    if (x === 0) return "0";
+    var abs = Math.abs(x);
+    if (abs >= 1e6 || abs < 1e-3) {
+      var parts = x.toExponential(d - 1).split("e");
+      return parts[0].replace(/\.?0+$/, "") + "e" + parts[1].replace("+", "");
+    }
+    return Number(x.toPrecision(d)).toLocaleString("en-US", { maximumFractionDigits: 6 });
+  }
+
+  function count(x) {
+    var units = [
+      [1e12, "T"],
+      [1e9, "B"],
+      [1e6, "M"],
+      [1e3, "k"],
+    ];
+    for (var i = 0; i < units.length; i++) {
+      if (Math.abs(x) >= units[i][0]) return sig(x / units[i][0], 4) + units[i][1];
+    }
+    return sig(x, 4);
+  }
+
+  function fixed(x, places) {
+    return x.toLocaleString("en-US", {
+      minimumFractionDigits: places,
+      maximumFractionDigits: places,
+    });
+  }
+
+  // --- parsing and fields ---------------------------------------------------------------
+
+  var SUFFIX = { k: 1e3, K: 1e3, M: 1e6, B: 1e9, b: 1e9, G: 1e9, T: 1e12, t: 1e12 };
+
+  // Returns {value} or {error}. spec: min, max, integer, minExclusive.
+  function parseNumber(text, spec) {
+    var raw = String(text).trim().replace(/[,_\s]/g, "");
+    if (raw === "") return { error: "Enter a value." };
+    var factor = 1;
+    var last = raw.charAt(raw.length - 1);
+    if (spec.suffixes && SUFFIX[last]) {
+      factor = SUFFIX[last];
+      raw = raw.slice(0, -1);
+    }
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) {
+      return { error: "Enter a number" + (spec.suffixes ? ", such as 7e9 or 7B." : ".") };
+    }
+    var value = Number(raw) * factor;
+    if (!isFinite(value)) return { error: "That number is too large." };
+    if (spec.integer && !Number.isInteger(value)) return { error: "Enter a whole number." };
+    var low = spec.minExclusive ? value <= spec.min : value < spec.min;
+    if (low || value > spec.max) {
+      return { error: "Enter a value " + rangeText(spec) + "." };
+    }
+    return { value: value };
+  }
+
+  function rangeText(spec) {
+    var lowWord = spec.minExclusive ? "above " : "from ";
+    return lowWord + sig(spec.min, 6) + " to " + sig(spec.max, 6);
+  }
+
+  function Form(root, name) {
+    this.root = root;
+    this.name = name;
+    this.fields = {};
+    this.lastGood = false;
+  }
+
+  // A labelled text input that accepts numbers; inputmode gives phones a numeric keypad.
+  Form.prototype.number = function (key, label, value, spec, hint) {
+    var id = uid(this.name + "-" + key);
+    var errorId = id + "-error";
+    var hintId = hint ? id + "-hint" : null;
+    var input = el("input", {
+      id: id,
+      type: "text",
+      inputmode: spec.integer ? "numeric" : "decimal",
+      autocomplete: "off",
+      spellcheck: "false",
+      value: value,
+      "aria-describedby": (hintId ? hintId + " " : "") + errorId,
+      "data-key": key,
+    });
+    var wrap = el("div", { className: "genai-calc__field" }, [
+      el("label", { for: id, text: label }),
+      input,
+      hint ? el("span", { id: hintId, className: "genai-calc__hint", text: hint }) : null,
+      el("span", { id: errorId, className: "genai-calc__error", "aria-live": "polite" }),
+    ]);
+    this.fields[key] = { kind: "number", input: input, wrap: wrap, spec: spec, errorId: errorId };
+    return wrap;
+  };
+
+  Form.prototype.select = function (key, label, options, value, hint) {
+    var id = uid(this.name + "-" + key);
+    var errorId = id + "-error";
+    var hintId = hint ? id + "-hint" : null;
+    var select = el(
+      "select",
+      { id: id, "aria-describedby": (hintId ? hintId + " " : "") + errorId, "data-key": key },
+      options.map(function (option) {
+        return el("option", { value: option[0], text: option[1], selected: option[0] === value });
+      }),
+    );
+    var wrap = el("div", { className: "genai-calc__field" }, [
+      el("label", { for: id, text: label }),
+      select,
+      hint ? el("span", { id: hintId, className: "genai-calc__hint", text: hint }) : null,
+      el("span", { id: errorId, className: "genai-calc__error", "aria-live": "polite" }),
+    ]);
+    this.fields[key] = { kind: "select", input: select, wrap: wrap, errorId: errorId };
+    return wrap;
+  };
+
+  Form.prototype.checkbox = function (key, label, checked) {
+    var id = uid(this.name + "-" + key);
+    var input = el("input", { id: id, type: "checkbox", checked: checked, "data-key": key });
+    var wrap = el("div", { className: "genai-calc__field genai-calc__field--check" }, [
+      input,
+      el("label", { for: id, text: label }),
+    ]);
+    this.fields[key] = { kind: "check", input: input, wrap: wrap };
+    return wrap;
+  };
+
+  Form.prototype.show = function (key, visible) {
+    this.fields[key].wrap.hidden = !visible;
+  };
+
+  Form.prototype.set = function (key, value) {
+    var field = this.fields[key];
+    if (field.kind === "check") field.input.checked = Boolean(value);
+    else field.input.value = String(value);
+  };
+
+  Form.prototype.setError = function (key, message) {
+    var field = this.fields[key];
+    if (!field || !field.errorId) return false;
+    document.getElementById(field.errorId).textContent = message || "";
+    if (message) field.input.setAttribute("aria-invalid", "true");
+    else field.input.removeAttribute("aria-invalid");
+    return true;
+  };
+
+  // Reads every visible field. Returns the values, or null after marking the bad ones.
+  Form.prototype.read = function (extraChecks) {
+    var values = {};
+    var ok = true;
+    var self = this;
+    Object.keys(this.fields).forEach(function (key) {
+      var field = self.fields[key];
+      if (field.kind === "check") {
+        values[key] = field.input.checked;
+        return;
+      }
+      if (field.kind === "select") {
+        values[key] = field.input.value;
+        self.setError(key, "");
+        return;
+      }
+      if (field.wrap.hidden || field.input.disabled) {
+        self.setError(key, "");
+        return;
+      }
+      var parsed = parseNumber(field.input.value, field.spec);
+      self.setError(key, parsed.error);
+      if (parsed.error) ok = false;
+      else values[key] = parsed.value;
+    });
+    if (ok && extraChecks) {
+      extraChecks(values).forEach(function (problem) {
+        self.setError(problem[0], problem[1]);
+        ok = false;
+      });
+    }
+    return ok ? values : null;
+  };
+
+  // Runs compute(values) and renders it, or keeps the last good result with a status note.
+  Form.prototype.wire = function (results, status, read, compute, render, errorFields) {
+    var self = this;
+    function update() {
+      var values = read();
+      var problem = null;
+      var output = null;
+      if (values) {
+        try {
+          output = compute(values);
+        } catch (error) {
+          problem = error.message;
+        }
+        if (output && !allFinite(output)) {
+          output = null;
+          problem = "The result is out of range; try smaller values.";
+        }
+      }
+      if (problem) {
+        var key = errorFields(problem);
+        if (!self.setError(key, problem)) status.textContent = problem;
+      }
+      if (output) {
+        render(output, results);
+        self.lastGood = true;
+        status.textContent = "";
+        results.removeAttribute("data-stale");
+      } else {
+        if (!problem || self.fields[errorFields(problem)]) {
+          status.textContent = self.lastGood
+            ? "Fix the marked field; the results below are from the last valid input."
+            : "Fix the marked field to see results.";
+        }
+        results.setAttribute("data-stale", "true");
+      }
+    }
+    this.root.addEventListener("input", update);
+    this.root.addEventListener("change", update);
+    this.update = update;
+    update();
+  };
+
+  function allFinite(value) {
+    if (typeof value === "number") return isFinite(value);
+    if (Array.isArray(value)) return value.every(allFinite);
+    if (value && typeof value === "object") {
+      return Object.keys(value).every(function (key) {
+        return allFinite(value[key]);
+      });
+    }
+    return true;
+  }
+
+  function shell(root, title, intro) {
+    var form = el("form", { className: "genai-calc__form", novalidate: true });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+    var status = el("p", { className: "genai-calc__status", role: "status" });
+    var results = el("div", {
+      className: "genai-calc__results",
+      "aria-live": "polite",
+      "aria-label": title + ": results",
+    });
+    root.textContent = "";
+    root.appendChild(
+      el("section", { className: "genai-calc", "aria-label": title }, [
+        el("p", { className: "genai-calc__title", text: title }),
+        intro ? el("p", { className: "genai-calc__intro", text: intro }) : null,
+        form,
+        status,
+        results,
+      ]),
+    );
+    return { form: form, status: status, results: results };
+  }
+
+  function fieldset(legend, children) {
+    return el("fieldset", { className: "genai-calc__group" }, [el("legend", { text: legend })].concat(children));
+  }
+
+  function table(headers, rows, caption) {
+    return el("div", { className: "genai-calc__table" }, [
+      el("table", {}, [
+        caption ? el("caption", { text: caption }) : null,
+        el("thead", {}, [
+          el(
+            "tr",
+            {},
+            headers.map(function (h) {
+              return el("th", { scope: "col", text: h });
+            }),
+          ),
+        ]),
+        el(
+          "tbody",
+          {},
+          rows.map(function (row) {
+            return el(
+              "tr",
+              { className: row.className || null },
+              row.cells.map(function (cell, i) {
+                var node = el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : {});
+                if (typeof cell === "string") node.textContent = cell;
+                else node.appendChild(cell);
+                return node;
+              }),
+            );
+          }),
+        ),
+      ]),
+    ]);
+  }
+
+  // Which field a message from genai-science.js belongs to: the Python name it starts with.
+  function fieldFor(map) {
+    return function (message) {
+      var names = Object.keys(map);
+      for (var i = 0; i < names.length; i++) {
+        if (message.indexOf(names[i]) === 0) return map[names[i]];
+      }
+      return null;
+    };
+  }
+
+  // --- 1. Memory ------------------------------------------------------------------------
+
+  var INT = function (max) {
+    return { min: 1, max: max, integer: true, suffixes: true };
+  };
+
+  function buildMemory(root) {
+    var parts = shell(
+      root,
+      "Memory calculator",
+      "GPU memory per GPU for a transformer: pick a model shape or type its size, then the format and the job.",
+    );
+    var f = new Form(root, "memory");
+    var llama = K.modelShapes["Llama 2 7B"];
+    var presets = [["custom", "Custom"]].concat(
+      Object.keys(K.modelShapes).map(function (name) {
+        return [name, name];
+      }),
+    );
+    var modes = [
+      ["inference", "Inference with a KV cache"],
+      ["full", "Full fine-tuning with Adam"],
+      ["lora", "LoRA"],
+      ["qlora", "QLoRA"],
+    ];
+    var dtypes = Object.keys(K.dtypes).map(function (d) {
+      return [d, d + " (" + K.dtypes[d] + " bytes)"];
+    });
+    var targets = Object.keys(K.loraTargetSets).map(function (t) {
+      return [t, t.split(",").join(", ")];
+    });
+    var stages = Object.keys(K.zeroStages).map(function (s) {
+      return [s, s + (s === "0" ? ": none (data parallel)" : ": " + K.zeroStages[s])];
+    });
+    parts.form.appendChild(
+      fieldset("Model", [
+        f.select("preset", "Load a model shape", presets, "Llama 2 7B"),
+        f.select("source", "Parameter count", [
+          ["shape", "From the shape"],
+          ["typed", "Typed in"],
+        ], "shape"),
+        f.number("params", "Parameters", String(llama.n_params), { min: 1, max: 1e15, suffixes: true }, "e.g. 7e9 or 7B"),
+        f.number("layers", "Layers", String(llama.n_layers), INT(10000)),
+        f.number("dModel", "Hidden size", String(llama.d_model), INT(1e6)),
+        f.number("heads", "Attention heads", String(llama.n_heads), INT(10000)),
+        f.number("kvHeads", "Key-value heads", String(llama.n_kv_heads), INT(10000), "fewer than the heads with GQA"),
+        f.number("headDim", "Head size", String(llama.head_dim), INT(100000)),
+        f.number("vocab", "Vocabulary", String(llama.vocab), INT(1e8)),
+        f.number("dFf", "MLP width", String(llama.d_ff), INT(1e7)),
+        f.checkbox("gated", "Gated MLP (SwiGLU: three matrices)", llama.gated_mlp),
+        f.checkbox("tied", "Output layer tied to the embedding", llama.tied_embeddings),
+      ]),
+    );
+    parts.form.appendChild(
+      fieldset("Job", [
+        f.select("dtype", "Weight format", dtypes, "bf16"),
+        f.select("mode", "Mode", modes, "inference"),
+        f.number("rank", "LoRA rank", "8", INT(100000)),
+        f.select("targets", "LoRA targets", targets, "q,v"),
+        f.number("batch", "Batch size (per GPU)", "1", INT(1e5)),
+        f.number("seq", "Sequence length (tokens)", "4096", INT(1e7)),
+        f.select("stage", "ZeRO stage", stages, "0"),
+        f.number("gpus", "GPUs (data parallel)", "1", INT(1e6)),
+      ]),
+    );
+
+    function syncVisibility() {
+      var mode = f.fields.mode.input.value;
+      var typed = f.fields.source.input.value === "typed";
+      f.show("params", typed);
+      f.show("vocab", !typed);
+      f.show("tied", !typed);
+      f.show("gated", !typed);
+      var lora = mode === "lora" || mode === "qlora";
+      f.show("rank", lora);
+      f.show("targets", lora);
+      f.show("dFf", !typed || (lora && f.fields.targets.input.value.indexOf("ff_") >= 0));
+      f.show("stage", mode === "full");
+      f.show("gpus", mode === "full");
+      var dtype = f.fields.dtype.input;
+      if (mode === "qlora") {
+        dtype.value = "int4";
+        dtype.disabled = true;
+      } else {
+        dtype.disabled = false;
+      }
+    }
+
+    f.fields.preset.input.addEventListener("change", function () {
+      var shape = K.modelShapes[f.fields.preset.input.value];
+      if (!shape) return;
+      f.set("params", shape.n_params);
+      f.set("layers", shape.n_layers);
+      f.set("dModel", shape.d_model);
+      f.set("heads", shape.n_heads);
+      f.set("kvHeads", shape.n_kv_heads);
+      f.set("headDim", shape.head_dim);
+      f.set("vocab", shape.vocab);
+      f.set("dFf", shape.d_ff);
+      f.set("gated", shape.gated_mlp);
+      f.set("tied", shape.tied_embeddings);
+    });
+    parts.form.addEventListener("input", function (event) {
+      var key = event.target.getAttribute("data-key");
+      if (["preset", "source", "mode", "targets", "dtype", "stage"].indexOf(key) < 0) {
+        f.set("preset", "custom");
+      }
+    });
+    root.addEventListener("change", syncVisibility, true);
+
+    function read() {
+      syncVisibility();
+      return f.read(function (v) {
+        var problems = [];
+        if (v.kvHeads > v.heads) problems.push(["kvHeads", "Use at most as many as the attention heads."]);
+        else if (v.heads % v.kvHeads !== 0) {
+          problems.push(["kvHeads", "Must divide the attention heads evenly (GQA groups)."]);
+        }
+        var mode = v.mode;
+        if ((mode === "full" || mode === "lora") && ["fp16", "bf16"].indexOf(v.dtype) < 0) {
+          problems.push([
+            "dtype",
+            mode === "full"
+              ? "Full fine-tuning here is mixed precision: choose fp16 or bf16."
+              : "LoRA keeps 16-bit frozen weights: choose fp16 or bf16 (or QLoRA for 4-bit).",
+          ]);
+        }
+        return problems;
+      });
+    }
+
+    function compute(v) {
+      var nParams =
+        v.source === "typed"
+          ? v.params
+          : G.transformerParams(v.layers, v.dModel, v.vocab, {
+              nHeads: v.heads,
+              nKvHeads: v.kvHeads,
+              headDim: v.headDim,
+              dFf: v.dFf,
+              gatedMlp: v.gated,
+              tiedEmbeddings: v.tied,
+            });
+      var full = v.mode === "full";
+      var lora = v.mode === "lora" || v.mode === "qlora";
+      var targets = K.loraTargetSets[v.targets];
+      var result = G.vramBreakdown(v.mode, v.dtype, {
+        nParams: nParams,
+        nLayers: v.layers,
+        dModel: v.dModel,
+        nHeads: v.heads,
+        nKvHeads: v.kvHeads,
+        headDim: v.headDim,
+        seqLen: v.seq,
+        batch: v.batch,
+        stage: full ? Number(v.stage) : 0,
+        nGpus: full ? v.gpus : 1,
+        loraRank: v.rank,
+        loraTargets: targets,
+        dFf: v.dFf,
+      });
+      var trainable = lora
+        ? G.loraModelParams(v.dModel, v.layers, v.rank, targets, v.dFf)
+        : 0;
+      return { v: v, nParams: nParams, result: result, trainable: trainable };
+    }
+
+    function formula(label, out) {
+      var v = out.v;
+      var N = "N = " + count(out.nParams);
+      var share = function (minStage) {
+        return v.mode === "full" && Number(v.stage) >= minStage && v.gpus > 1 ? " / " + v.gpus + " GPUs" : "";
+      };
+      if (label.indexOf("KV cache") === 0) {
+        var kvBytes = v.dtype === "fp32" ? 4 : 2;
+        return "2 (K, V) × " + v.layers + " layers × " + v.kvHeads + " KV heads × " + v.headDim +
+          " × " + v.seq + " tokens × " + v.batch + " × " + kvBytes + " B";
+      }
+      if (label.indexOf("weights (") === 0) return K.dtypes[v.dtype] + " B × " + N;
+      if (label.indexOf("parameters (") === 0) return "2 B × " + N + share(3);
+      if (label.indexOf("gradients (") === 0) return "2 B × " + N + share(2);
+      if (label === "optimizer states") return "12 B (fp32 copy, momentum, variance) × " + N + share(1);
+      if (label.indexOf("activations") === 0) {
+        return v.layers + " layers × s × b × h × (34 + 5 a s / h), s = " + v.seq + ", b = " +
+          v.batch + ", h = " + v.dModel + ", a = " + v.heads;
+      }
+      if (label === "frozen weights (16-bit)") return "2 B × " + N;
+      if (label.indexOf("frozen weights (NF4") === 0) return "0.5 B (4 bits) × " + N;
+      if (label === "quantization constants") {
+        return "(" + sig(K.qloraBitsPerParam["nf4+dq"], 6) + " − 4) bits ÷ 8 × " + N + " (double quantization)";
+      }
+      var P = "P = " + count(out.trainable) + " adapter parameters (rank " + v.rank + ")";
+      if (label.indexOf("adapter weights") === 0) return "2 B × " + P;
+      if (label.indexOf("adapter gradients") === 0) return "2 B × " + P;
+      if (label.indexOf("adapter optimizer") === 0) return "12 B × " + P;
+      return "";
+    }
+
+    function render(out, results) {
+      var rows = out.result.items.map(function (item) {
+        return {
+          cells: [item[0], el("code", { text: formula(item[0], out) }), fixed(G.toGb(item[1]), 2), fixed(G.toGib(item[1]), 2)],
+        };
+      });
+      rows.push({
+        className: "genai-calc__total",
+        cells: ["Total per GPU", "", fixed(G.toGb(out.result.total), 2), fixed(G.toGib(out.result.total), 2)],
+      });
+      var v = out.v;
+      var how =
+        v.source === "typed"
+          ? "as typed"
+          : "from the shape: layers × (attention + MLP) + embeddings, biases and norms left out";
+      results.textContent = "";
+      results.appendChild(
+        el("p", { className: "genai-calc__summary" }, [
+          el("strong", { text: "Parameters: " + count(out.nParams) }),
+          " (" + how + ")." + (out.trainable ? " LoRA trains " + count(out.trainable) + " of them (" + sig((100 * out.trainable) / out.nParams, 3) + "%)." : ""),
+        ]),
+      );
+      results.appendChild(table(["Part", "Formula", "GB", "GiB"], rows, "Memory per GPU (GB = 10⁹ bytes, GiB = 2³⁰ bytes)"));
+    }
+
+    f.wire(
+      parts.results,
+      parts.status,
+      read,
+      compute,
+      render,
+      fieldFor({
+        n_params: "params",
+        n_layers: "layers",
+        d_model: "dModel",
+        n_heads: "heads",
+        n_kv_heads: "kvHeads",
+        head_dim: "headDim",
+        vocab: "vocab",
+        d_ff: "dFf",
+        rank: "rank",
+        seq_len: "seq",
+        batch: "batch",
+        n_gpus: "gpus",
+        dtype: "dtype",
+      }),
+    );
+  }
+
+  // --- 2. Compute-optimal scaling -----------------------------------------------------------
+
+  var FIT_LABELS = { hoffmann2022: "Hoffmann et al. 2022", epoch2024: "Epoch AI 2024" };
+
+  function buildScaling(root) {
+    var parts = shell(
+      root,
+      "Compute-optimal calculator",
+      "Give a training budget; both Chinchilla fits size the model and its data for it.",
+    );
+    var f = new Form(root, "scaling");
+    var POS = { min: 0, minExclusive: true, max: 1e40, suffixes: false };
+    parts.form.appendChild(
+      fieldset("Compute budget", [
+        f.select("unit", "Compute given as", [
+          ["flops", "FLOPs"],
+          ["pfdays", "PF-days"],
+          ["gpus", "GPUs × hours × peak × utilization"],
+        ], "flops"),
+        f.number("flops", "Training compute (FLOPs)", "1e23", POS, "e.g. 5.76e23, Gopher's budget"),
+        f.number("pfdays", "Training compute (PF-days)", "1157", POS, "1 PF-day = 8.64e19 FLOPs"),
+        f.number("gpus", "GPUs", "1024", { min: 0, minExclusive: true, max: 1e9 }),
+        f.number("hours", "Hours", "720", { min: 0, minExclusive: true, max: 1e7 }),
+        f.number("tflops", "Peak TFLOPS per GPU", "312", { min: 0, minExclusive: true, max: 1e6 }, "A100 dense bf16: 312"),
+        f.number("util", "Utilization (0 to 1)", "0.4", { min: 0, minExclusive: true, max: 1 }, "often 0.3 to 0.5"),
+      ]),
+    );
+
+    function syncVisibility() {
+      var unit = f.fields.unit.input.value;
+      f.show("flops", unit === "flops");
+      f.show("pfdays", unit === "pfdays");
+      ["gpus", "hours", "tflops", "util"].forEach(function (key) {
+        f.show(key, unit === "gpus");
+      });
+    }
+
+    function read() {
+      syncVisibility();
+      return f.read();
+    }
+
+    function compute(v) {
+      var flops =
+        v.unit === "flops"
+          ? v.flops
+          : v.unit === "pfdays"
+            ? G.flopsFromPfDays(v.pfdays)
+            : G.flopsFromGpuHours(v.gpus, v.hours, v.tflops, v.util);
+      var fits = Object.keys(K.fits).map(function (fit) {
+        var opt = G.computeOptimal(flops, fit);
+        return {
+          fit: fit,
+          nParams: opt[0],
+          nTokens: opt[1],
+          tokensPerParam: G.tokensPerParam(opt[0], opt[1]),
+          loss: G.chinchillaLoss(opt[0], opt[1], fit),
+        };
+      });
+      var models = K.knownModels.map(function (m) {
+        var own = G.trainingFlops(m.nParams, m.nTokens);
+        return {
+          name: m.name,
+          nParams: m.nParams,
+          nTokens: m.nTokens,
+          tokensPerParam: G.tokensPerParam(m.nParams, m.nTokens),
+          budgetRatio: own / flops,
+          sizeRatio: Object.keys(K.fits).map(function (fit) {
+            return m.nParams / G.computeOptimal(own, fit)[0];
+          }),
+        };
+      });
+      return { flops: flops, pfDays: G.pfDays(flops), fits: fits, models: models };
+    }
+
+    function render(out, results) {
+      results.textContent = "";
+      results.appendChild(
+        el("p", { className: "genai-calc__summary" }, [
+          el("strong", { text: "C = " + sig(out.flops, 4) + " FLOPs" }),
+          " = " + sig(out.pfDays, 4) + " PF-days. Compute-optimal under C = 6ND:",
+        ]),
+      );
+      results.appendChild(
+        table(
+          ["Fit", "Parameters N", "Tokens D", "Tokens per parameter", "Predicted loss (nats)"],
+          out.fits.map(function (r) {
+            return { cells: [FIT_LABELS[r.fit] || r.fit, count(r.nParams), count(r.nTokens), fixed(r.tokensPerParam, 1), fixed(r.loss, 3)] };
+          }),
+          "N = G (C/6)^(β/(α+β)), D = C / 6N (Hoffmann et al. eq. 4); L = E + A/N^α + B/D^β",
+        ),
+      );
+      results.appendChild(
+        table(
+          ["Model", "N", "D", "Tokens per parameter", "6ND ÷ your C", "N ÷ optimal N (Hoffmann, Epoch)"],
+          out.models.map(function (m) {
+            return {
+              cells: [
+                m.name,
+                count(m.nParams),
+                count(m.nTokens),
+                fixed(m.tokensPerParam, 1),
+                sig(m.budgetRatio, 3) + "×",
+                m.sizeRatio.map(function (r) {
+                  return sig(r, 3) + "×";
+                }).join(", "),
+              ],
+            };
+          }),
+          "Well-known models: their compute against yours, and their size against the compute-optimal size for their own 6ND budget (above 1×: larger and under-trained; below: trained past compute-optimal)",
+        ),
+      );
+    }
+
+    f.wire(
+      parts.results,
+      parts.status,
+      read,
+      compute,
+      render,
+      fieldFor({ flops: "flops", pf_days: "pfdays", n_gpus: "gpus", hours: "hours", peak_tflops: "tflops", utilization: "util" }),
+    );
+  }
+
+  // --- 3. Sampling playground ------------------------------------------------------------------
+
+  function buildSampling(root) {
+    var parts = shell(
+      root,
+      "Sampling playground",
+      "Edit the logits and the settings; each stage of the transformers pipeline is shown, then a seeded sample.",
+    );
+    var f = new Form(root, "sampling");
+    var presetNames = Object.keys(K.samplingPresets);
+    var logitsBox = el("div", { className: "genai-calc__logits" });
+    parts.form.appendChild(
+      fieldset("Next-token distribution", [
+        f.select("preset", "Preset", presetNames.map(function (n) {
+          return [n, "“" + n + " …”"];
+        }), presetNames[0]),
+        logitsBox,
+      ]),
+    );
+    var LOGIT = { min: -1000, max: 1000, suffixes: false };
+    parts.form.appendChild(
+      fieldset("Generation settings", [
+        f.number("temperature", "Temperature", "1", { min: 0, minExclusive: true, max: 100 }, "above 0"),
+        f.number("topK", "Top-k", "6", INT(6), "all tokens = off"),
+        f.number("topP", "Top-p", "1", { min: 0, minExclusive: true, max: 1 }, "1 = off"),
+        f.checkbox("greedy", "Greedy decoding (do_sample=False)", false),
+        f.number("n", "Samples", "1000", INT(100000)),
+        f.number("seed", "Seed", "0", { min: 0, max: 4294967295, integer: true }),
+      ]),
+    );
+    var tokens = [];
+
+    function loadPreset() {
+      var preset = K.samplingPresets[f.fields.preset.input.value];
+      Object.keys(f.fields).forEach(function (key) {
+        if (key.indexOf("logit") === 0) delete f.fields[key];
+      });
+      logitsBox.textContent = "";
+      tokens = preset.tokens.slice();
+      preset.tokens.forEach(function (token, i) {
+        logitsBox.appendChild(f.number("logit" + i, "Logit of “" + token + "”", String(preset.logits[i]), LOGIT));
+      });
+      f.fields.topK.spec = INT(tokens.length);
+      f.set("topK", tokens.length);
+      f.fields.topK.input.parentNode.querySelector(".genai-calc__hint").textContent = tokens.length + " = off";
+    }
+    f.fields.preset.input.addEventListener("change", loadPreset);
+    loadPreset();
+
+    function read() {
+      return f.read();
+    }
+
+    function compute(v) {
+      var logits = tokens.map(function (_, i) {
+        return v["logit" + i];
+      });
+      var st = G.stages(logits, { temperature: v.temperature, topK: v.topK, topP: v.topP });
+      var final = st.final;
+      if (v.greedy) {
+        var best = G.greedy(logits);
+        final = logits.map(function (_, i) {
+          return i === best ? 1 : 0;
+        });
+      }
+      var rng = G.seededRandom(v.seed);
+      var counts = tokens.map(function () {
+        return 0;
+      });
+      for (var i = 0; i < v.n; i++) counts[G.sample(final, rng)] += 1;
+      return {
+        v: v,
+        stages: st,
+        final: final,
+        entropyBits: G.entropy(final, 2),
+        entropyNats: G.entropy(final),
+        surviving: final.filter(function (p) {
+          return p > 0;
+        }).length,
+        counts: counts,
+      };
+    }
+
+    function bar(fraction, label) {
+      var width = Math.max(0, Math.min(1, fraction)) * 100;
+      return el("span", { className: "genai-calc__bar" }, [
+        el("span", { className: "genai-calc__bar-fill", style: "width: " + width.toFixed(2) + "%" }),
+        el("span", { className: "genai-calc__bar-label", text: label }),
+      ]);
+    }
+
+    function render(out, results) {
+      var st = out.stages;
+      var pct = function (p, kept) {
+        return kept ? fixed(100 * p, 1) + "%" : "removed";
+      };
+      var rows = tokens.map(function (token, i) {
+        return {
+          className: out.final[i] > 0 ? null : "genai-calc__removed",
+          cells: [
+            token,
+            fixed(st.scaledLogits[i], 3),
+            pct(st.probs[i], true),
+            pct(st.afterTopK[i], st.keptTopK[i]),
+            pct(st.afterTopP[i], st.kept[i]),
+            bar(out.final[i], out.final[i] > 0 ? fixed(100 * out.final[i], 1) + "%" : "0"),
+          ],
+        };
+      });
+      var maxCount = Math.max.apply(null, out.counts.concat([1]));
+      results.textContent = "";
+      results.appendChild(
+        el("p", { className: "genai-calc__summary" }, [
+          el("strong", { text: out.surviving + " of " + tokens.length + " tokens survive" }),
+          "; entropy " + fixed(out.entropyBits, 3) + " bits (" + fixed(out.entropyNats, 3) + " nats)" +
+            (out.v.greedy ? "; greedy decoding always picks “" + tokens[out.final.indexOf(1)] + "”." : "."),
+        ]),
+      );
+      results.appendChild(
+        table(
+          ["Token", "Logit ÷ T", "Softmax", "After top-k", "After top-p", out.v.greedy ? "Final (greedy)" : "Final"],
+          rows,
+          "Stages: temperature, softmax, top-k, top-p, renormalised",
+        ),
+      );
+      results.appendChild(
+        table(
+          ["Token", "Draws of " + out.v.n + " (seed " + out.v.seed + ")"],
+          tokens.map(function (token, i) {
+            return { cells: [token, bar(out.counts[i] / maxCount, String(out.counts[i]))] };
+          }),
+          "Seeded sample",
+        ),
+      );
+    }
+
+    f.wire(
+      parts.results,
+      parts.status,
+      read,
+      compute,
+      render,
+      fieldFor({ temperature: "temperature", top_k: "topK", top_p: "topP", logits: "logit0" }),
+    );
+  }
+
+  var BUILDERS = { memory: buildMemory, scaling: buildScaling, sampling: buildSampling };
+
+  function init() {
+    var nodes = document.querySelectorAll("div.genai-calculator[data-calculator]");
+    Array.prototype.forEach.call(nodes, function (node) {
+      if (node.getAttribute("data-ready") === "true") return;
+      var build = BUILDERS[node.getAttribute("data-calculator")];
+      if (!build) return;
+      node.setAttribute("data-ready", "true");
+      build(node);
+    });
+  }
+
+  window.genaiNotes.initCalculators = init;
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () {
+      init();
+    });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

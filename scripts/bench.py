@@ -1,0 +1,511 @@
+"""Build benchmark of the genai-notes site (run through ``scripts/bench``).
+
+Variants, each built in a fresh ``python -m mkdocs build`` process and interleaved round by
+round so that a change in the machine's load hits them all alike:
+
+1. ``floor``: the plugin with ``figures: false``, the site without figure drawing. Math,
+   computed numbers and the glossary stay on (``enabled: false`` would also drop them, so it
+   would measure a different, cheaper site and not the cost of figures); figure blocks are
+   then left as code blocks.
+2. ``warm``: every figure in the cache.
+3. ``cold``: an empty cache (emptied before every run).
+4. ``edit-page``: warm, after appending a line to one Markdown page; ``edit-figure``: warm,
+   after editing the source of one figure function (a bench-only module loaded through the
+   plugin's ``figure_modules`` option and used by one block).
+5. ``10x floor``, ``10x cold``, ``10x warm``: a generated site with 10 times the pages and
+   figures (the pages plus nine copies under ``copies/NN/``, each copy's figure blocks with a
+   numeric parameter varied so that its figures differ).
+
+Everything runs on a temporary copy of ``docs``, ``includes``, ``overrides`` and
+``mkdocs.yml`` with its own cache folders; the project's files and ``.cache`` are untouched.
+The variant configs are small ``INHERIT: mkdocs.yml`` files.
+
+Measures: wall time (``time.perf_counter`` around the process, start-up included), CPU time
+of the build and its worker processes (user + system, from ``os.wait4``, which reports a child
+with the descendants it reaped), and peak resident memory, read by the child itself at exit
+with ``getrusage``: ``RUSAGE_SELF`` for the build process and ``RUSAGE_CHILDREN`` for the
+largest figure worker. The child also reports whether it imported matplotlib, and the build's
+``figures: N drawn, M from the cache`` line is checked for each variant.
+
+Then every page of the warm build is weighed as a reader downloads it: its HTML, the figures
+it shows (both themes' SVGs: an ``<img>`` hidden by CSS is still fetched), the styles and
+scripts it links, and the search index and worker that Material's search loads, each
+gzip-compressed (level 6, a common server default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from genai_notes.figures import blocks, catalogue, registry
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIED = ("docs", "includes", "overrides", "mkdocs.yml")
+PAGE_LIMIT = 500 * 1024
+EDITED_PAGE = "week1/prompts.md"
+FIGURE_PAGE = "week1/lifecycle.md"
+STATS = re.compile(r"figures: (\d+) drawn, (\d+) from the cache, (\d+) failed")
+
+BENCH_FIGURES = '''\
+"""A bench-only figure whose source scripts/bench.py edits between runs."""
+
+from __future__ import annotations
+
+from genai_notes.figures.base import FigureResult, Table, figure
+
+EDIT = 0
+
+
+@figure("bench.edited")
+def edited(points: int = 6) -> FigureResult:
+    """A straight line whose slope the bench changes by editing EDIT.
+
+    Args:
+        points: How many points to draw.
+    """
+    xs = [float(i) for i in range(points)]
+    ys = [x * (1 + EDIT / 100) for x in xs]
+
+    def draw(fig, theme):
+        ax = fig.add_subplot()
+        ax.plot(xs, ys, color=theme.series[0])
+        ax.set_xlabel("x")
+
+    return FigureResult(Table.from_columns({"x": xs, "y": ys}), draw, width=4.0, height=3.0)
+'''
+
+BENCH_BLOCK = """
+```figure
+name: bench.edited
+caption: A bench-only figure.
+alt: A straight rising line.
+```
+"""
+
+# A child build: run `python -m mkdocs ...` in this process, then report its own peak memory,
+# its largest worker's, and whether matplotlib was imported. alter_sys=False keeps this `-c`
+# module as __main__, so spawned figure workers do not re-run it.
+CHILD = """
+import json, resource, runpy, sys
+sys.argv = ["mkdocs", *sys.argv[1:]]
+status = 0
+try:
+    runpy.run_module("mkdocs", run_name="__main__")
+except SystemExit as exc:
+    status = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+report = {
+    "rss_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "rss_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "matplotlib": "matplotlib" in sys.modules,
+}
+print("BENCH " + json.dumps(report), file=sys.stderr)
+sys.exit(status)
+"""
+
+
+@dataclass
+class Run:
+    """One timed build."""
+
+    wall: float
+    cpu: float
+    rss_main_mb: float
+    rss_worker_mb: float
+    matplotlib: bool
+    drawn: int
+    cached: int
+
+
+@dataclass
+class Variant:
+    """A way of building, with what to do before each run and what its log must say."""
+
+    name: str
+    config: Path
+    site: Path
+    before: Callable[[int], None] = lambda _: None
+    expect_drawn: int | None = None
+    runs: list[Run] = field(default_factory=list)
+
+
+def main() -> int:
+    """Set up the copies, run every variant, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=5, help="runs of each variant (>= 5)")
+    parser.add_argument("--scale-reps", type=int, default=3, help="runs of each 10x variant")
+    parser.add_argument("--copies", type=int, default=10, help="size of the scaled site")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="genai-bench-"))
+    started = time.perf_counter()
+    try:
+        base = _variants(_copy_project(work / "base"), work, "")
+        scale = _variants(_scaled_project(work / "scale", args.copies), work, f"{args.copies}x ")
+        print(_machine(), "\n", flush=True)
+        figures = _prime(base["warm"])
+        scaled_figures = _prime(scale["warm"])
+        main_set = [base[n] for n in ("floor", "warm", "cold", "edit-page", "edit-figure")]
+        base["cold"].expect_drawn = figures
+        scale["cold"].expect_drawn = scaled_figures
+        _rounds(main_set, args.reps)
+        scale_set = [scale[n] for n in ("floor", "cold", "warm")]
+        _rounds(scale_set, args.scale_reps)
+        print(_table(main_set + scale_set, floors={"": base["floor"], "10x": scale["floor"]}))
+        print(_notes(args, figures, scaled_figures))
+        print(_weights(base["warm"].site))
+        print(f"\nBench time: {(time.perf_counter() - started) / 60:.1f} min; files in {work}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _machine() -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"Machine: nproc {os.cpu_count()}, {model}, Python {sys.version.split()[0]}, "
+        f"load average at start {load}"
+    )
+
+
+def _copy_project(target: Path) -> Path:
+    """A copy of the site sources, with the bench-only figure module and one block using it."""
+    target.mkdir(parents=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    (target / "benchfigs.py").write_text(BENCH_FIGURES, encoding="utf-8")
+    page = target / "docs" / FIGURE_PAGE
+    page.write_text(page.read_text(encoding="utf-8") + BENCH_BLOCK, encoding="utf-8")
+    return target
+
+
+def _variants(project: Path, work: Path, prefix: str) -> dict[str, Variant]:
+    tag = prefix.strip() or "base"
+    warm_cache = work / f"cache-{tag}-warm"
+    cold_cache = work / f"cache-{tag}-cold"
+
+    def config(name: str, **options: Any) -> Path:
+        return _config(project, name, options)
+
+    def site(name: str) -> Path:
+        return work / f"site-{tag}-{name}"
+
+    def empty_cold(_: int) -> None:
+        shutil.rmtree(cold_cache, ignore_errors=True)
+
+    def edit_page(run: int) -> None:
+        page = project / "docs" / EDITED_PAGE
+        page.write_text(page.read_text() + f"\nBench edit {run}.\n", encoding="utf-8")
+
+    def edit_figure(run: int) -> None:
+        module = project / "benchfigs.py"
+        text = re.sub(r"^EDIT = \d+$", f"EDIT = {run + 1}", module.read_text(), flags=re.M)
+        module.write_text(text, encoding="utf-8")
+
+    warm = config("warm", cache_dir=str(warm_cache))
+    return {
+        "floor": Variant(f"{prefix}floor", config("floor", figures=False), site("floor")),
+        "warm": Variant(f"{prefix}warm", warm, site("warm"), expect_drawn=0),
+        "cold": Variant(
+            f"{prefix}cold", config("cold", cache_dir=str(cold_cache)), site("cold"), empty_cold
+        ),
+        "edit-page": Variant(f"{prefix}edit page", warm, site("edit-page"), edit_page, 0),
+        "edit-figure": Variant(f"{prefix}edit figure", warm, site("edit-fig"), edit_figure, 1),
+    }
+
+
+def _config(project: Path, name: str, options: dict[str, Any]) -> Path:
+    """An ``INHERIT: mkdocs.yml`` config that sets genai-notes options (lists are replaced)."""
+    parent = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = []
+    for entry in parent.get("plugins", []):
+        plugin_name = entry if isinstance(entry, str) else next(iter(entry))
+        if plugin_name == "genai-notes":
+            settings = {} if isinstance(entry, str) else dict(entry[plugin_name] or {})
+            settings.update(options, figure_modules=["benchfigs"])
+            entry = {"genai-notes": settings}
+        plugins.append(entry)
+    child: dict[str, Any] = {"INHERIT": "mkdocs.yml", "plugins": plugins}
+    nav = project / "nav.yml"
+    if nav.exists():
+        child["nav"] = yaml.safe_load(nav.read_text(encoding="utf-8"))
+    path = project / f"bench-{name}.yml"
+    path.write_text(yaml.safe_dump(child, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _scaled_project(target: Path, copies: int) -> Path:
+    """The site plus ``copies - 1`` copies of every page under ``copies/NN/``.
+
+    Relative links stay inside each copy, so they resolve; the nav gets one section per copy.
+    The catalogue marker is expanded in the copies so that its figures can be varied too.
+    """
+    project = _copy_project(target)
+    sys.path.insert(0, str(project))  # for benchfigs
+    figures = registry.collect([*registry.BUILTIN_MODULES, "benchfigs"])
+    parent = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav = list(parent["nav"])
+    docs = project / "docs"
+    pages = sorted(p for p in docs.rglob("*.md"))
+    for number in range(1, copies):
+        folder = f"copies/{number:02d}"
+        for page in pages:
+            relative = page.relative_to(docs)
+            text = catalogue.expand(page.read_text(encoding="utf-8"), figures)
+            out = docs / folder / relative
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(_vary_blocks(text, figures, number), encoding="utf-8")
+        nav.append({f"Copy {number:02d}": _prefix_nav(parent["nav"], folder)})
+    (project / "nav.yml").write_text(yaml.safe_dump(nav, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def _prefix_nav(items: Any, folder: str) -> Any:
+    if isinstance(items, list):
+        return [_prefix_nav(item, folder) for item in items]
+    if isinstance(items, dict):
+        return {key: _prefix_nav(value, folder) for key, value in items.items()}
+    if isinstance(items, str) and items.endswith(".md"):
+        return f"{folder}/{items}"
+    return items
+
+
+def _vary_blocks(markdown: str, figures: dict[str, registry.FigureDef], number: int) -> str:
+    """Each figure block with one numeric parameter nudged, so the copy's figure differs."""
+    lines = markdown.splitlines()
+    for raw in reversed(list(blocks.find_blocks(markdown))):
+        try:
+            block = blocks.parse_block(raw)
+            figure = figures[block.name]
+        except (blocks.BlockError, KeyError):
+            continue
+        params = _varied(figure, dict(block.params), number)
+        body: dict[str, Any] = {"name": block.name, "params": params}
+        body.update(caption=block.caption, alt=block.alt)
+        if block.id:
+            body["id"] = block.id
+        text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=10_000)
+        fence = [f"{raw.indent}```figure"]
+        fence += [f"{raw.indent}{line}" for line in text.splitlines()]
+        lines[raw.start : raw.end] = [*fence, f"{raw.indent}```"]
+    return "\n".join(lines) + "\n"
+
+
+def _varied(figure: registry.FigureDef, params: dict[str, Any], number: int) -> dict[str, Any]:
+    """``params`` with the first numeric parameter that accepts a nudge nudged by ``number``."""
+    current = figure.check(params)
+    for parameter in figure.parameters:
+        value = current[parameter.name]
+        for candidate in _nudges(parameter.kind, value, number):
+            trial = {**params, parameter.name: candidate}
+            try:
+                figure.function(**figure.check(trial))
+            except Exception:  # this nudge is not allowed here; try the next
+                continue
+            return trial
+    return params
+
+
+def _nudges(kind: Any, value: Any, number: int) -> Iterator[Any]:
+    if isinstance(value, bool) or value is None:
+        return
+    if kind is float and isinstance(value, int | float):
+        yield value * (1 + number / 100)
+        yield value * (1 - number / 100)
+    elif kind is int and isinstance(value, int):
+        yield value + number
+        yield value - number
+    elif isinstance(value, list) and value and isinstance(value[0], int | float):
+        first = value[0]
+        nudged = first * (1 + number / 100) if isinstance(first, float) else first + number
+        yield [nudged, *value[1:]]
+
+
+def _prime(variant: Variant) -> int:
+    """One untimed build that fills the warm cache; return how many figures the site has."""
+    run = _build(variant)
+    if run.drawn + run.cached == 0:
+        raise SystemExit(f"bench: {variant.name} drew no figures; is the plugin on?")
+    print(f"primed {variant.name}: {run.drawn} figures drawn in {run.wall:.0f} s", flush=True)
+    return run.drawn
+
+
+def _rounds(variants: list[Variant], reps: int) -> None:
+    for number in range(reps):
+        for variant in variants:
+            variant.before(number)
+            run = _build(variant)
+            if variant.expect_drawn is not None and run.drawn != variant.expect_drawn:
+                raise SystemExit(
+                    f"bench: {variant.name} drew {run.drawn} figures, "
+                    f"expected {variant.expect_drawn}"
+                )
+            variant.runs.append(run)
+            print(
+                f"  round {number + 1}/{reps} {variant.name:<14} {run.wall:6.1f} s wall "
+                f"{run.cpu:6.1f} s CPU  drawn {run.drawn}",
+                flush=True,
+            )
+
+
+def _build(variant: Variant) -> Run:
+    """Build once in a fresh process; time it and read its report."""
+    command = [sys.executable, "-c", CHILD, "build", "-f", str(variant.config)]
+    command += ["-d", str(variant.site)]
+    log = variant.site.with_suffix(".log")
+    with log.open("w") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text()
+    report = re.search(r"^BENCH (.*)$", text, re.M)
+    stats = STATS.search(text)
+    if process.returncode != 0 or report is None:
+        raise SystemExit(f"bench: {variant.name} failed:\n{text[-3000:]}")
+    data = json.loads(report.group(1))
+    drawn, cached = (int(stats.group(1)), int(stats.group(2))) if stats else (0, 0)
+    return Run(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        rss_main_mb=data["rss_main"] / 1024,
+        rss_worker_mb=data["rss_worker"] / 1024,
+        matplotlib=data["matplotlib"],
+        drawn=drawn,
+        cached=cached,
+    )
+
+
+def _table(variants: list[Variant], floors: dict[str, Variant]) -> str:
+    rows = [
+        "| Variant | Runs | Wall median (s) | Wall min-max (s) | x floor (wall) | CPU median (s) "
+        "| x floor (CPU) | Peak RSS main / worker (MB) | Drawn | matplotlib imported |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for variant in variants:
+        floor = floors["10x" if variant.name.startswith("10x") else ""]
+        wall = [r.wall for r in variant.runs]
+        cpu = [r.cpu for r in variant.runs]
+        floor_wall = statistics.median(r.wall for r in floor.runs)
+        floor_cpu = statistics.median(r.cpu for r in floor.runs)
+        main_rss = max(r.rss_main_mb for r in variant.runs)
+        worker_rss = max(r.rss_worker_mb for r in variant.runs)
+        imported = sorted({"yes" if r.matplotlib else "no" for r in variant.runs})
+        rows.append(
+            f"| {variant.name} | {len(wall)} | {statistics.median(wall):.1f} "
+            f"| {min(wall):.1f}-{max(wall):.1f} | {statistics.median(wall) / floor_wall:.2f} "
+            f"| {statistics.median(cpu):.1f} | {statistics.median(cpu) / floor_cpu:.2f} "
+            f"| {main_rss:.0f} / {worker_rss:.0f} | {variant.runs[-1].drawn} "
+            f"| {'/'.join(imported)} |"
+        )
+    return "\n".join(rows)
+
+
+def _notes(args: argparse.Namespace, figures: int, scaled: int) -> str:
+    return (
+        f"\nFigures: the site has {figures} (incl. 1 bench-only figure); the {args.copies}x "
+        f"site {scaled} distinct ones.\nRuns: {args.reps} per variant, {args.scale_reps} per "
+        f"{args.copies}x variant, interleaved. x floor: ratio of medians to the floor of the "
+        "same site (figures: false).\nPeak RSS: the build process, and the largest worker "
+        "(0 when nothing is drawn in a worker)."
+    )
+
+
+class _Assets(HTMLParser):
+    """The URLs a page makes the browser fetch: styles, scripts, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "link" and "stylesheet" in (found.get("rel") or "").split():
+            self._add("style", found.get("href"))
+        elif tag == "script":
+            self._add("script", found.get("src"))
+        elif tag == "img":
+            src = found.get("src") or ""
+            self._add("figure" if "assets/figures/" in src else "image", src)
+
+    def _add(self, kind: str, url: str | None) -> None:
+        if url and not urlsplit(url).scheme and not url.startswith("data:"):
+            self.urls.append((kind, unquote(urlsplit(url).path)))
+
+
+def _gz(path: Path, memo: dict[Path, int]) -> int:
+    if path not in memo:
+        memo[path] = len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+    return memo[path]
+
+
+def _weights(site: Path) -> str:
+    """Per page: compressed bytes of HTML, figures, styles and scripts, and search."""
+    memo: dict[Path, int] = {}
+    search = [p for p in (site / "search").glob("*") if p.suffix in (".json", ".js")]
+    search += sorted((site / "assets/javascripts/workers").glob("search*.js"))
+    search_bytes = sum(_gz(p, memo) for p in search)
+    rows = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Assets()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parts = {"figure": 0, "style": 0, "script": 0, "image": 0}
+        for kind, url in dict.fromkeys(parser.urls):
+            target = (page.parent / url).resolve()
+            if target.is_file():
+                parts[kind] += _gz(target, memo)
+        html_bytes = _gz(page, memo)
+        bundle = parts["style"] + parts["script"] + parts["image"]
+        total = html_bytes + parts["figure"] + bundle + search_bytes
+        rows.append((total, page.relative_to(site).as_posix(), html_bytes, parts["figure"], bundle))
+    rows.sort(reverse=True)
+    lines = [
+        "\nBytes a reader downloads per page (gzip -6, KB; search = index + worker, "
+        f"{search_bytes / 1024:.0f} KB, counted on every page):",
+        "| Page | HTML | Figures | Styles + scripts | Total |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for total, name, html_bytes, figure_bytes, bundle in rows:
+        lines.append(
+            f"| {name} | {html_bytes / 1024:.0f} | {figure_bytes / 1024:.0f} "
+            f"| {bundle / 1024:.0f} | {total / 1024:.0f} |"
+        )
+    heaviest = rows[0]
+    verdict = "within" if heaviest[0] <= PAGE_LIMIT else "OVER"
+    lines.append(
+        f"\nHeaviest page: {heaviest[1]}, {heaviest[0] / 1024:.0f} KB compressed "
+        f"({verdict} the 500 KB budget)."
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

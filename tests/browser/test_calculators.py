@@ -1,0 +1,515 @@
+"""The in-browser calculators in Chromium: the JavaScript agrees with genai_notes on random
+inputs, each calculator works from the keyboard alone, and bad input keeps the last result."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from genai_notes import calculators
+from genai_notes.science import memory, peft, sampling, scaling
+
+pytestmark = pytest.mark.browser
+
+N_CASES = 600
+REL_TOL = 1e-9
+PAGES = {
+    "memory": "week1/compute-memory/",
+    "scaling": "week1/scaling-laws/",
+    "sampling": "week1/generation-config/",
+}
+
+# Converts the Python keyword names of each case to the camelCase options of the JavaScript.
+CAMEL_JS = """
+const camel = (o) => Object.fromEntries(Object.entries(o).map(
+  ([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]));
+const attempt = (f) => { try { return f(); } catch (e) { return {error: String(e.message)}; } };
+"""
+
+
+@pytest.fixture
+def open_page(browser: Any, site_url: str) -> Iterator[Any]:
+    """Opens a calculator page in a fresh context; fails the test on any console error."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def opener(name: str, **context_args: Any) -> Any:
+        context = browser.new_context(**context_args)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(site_url + PAGES[name], wait_until="networkidle")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+def close(a: float, b: float) -> bool:
+    """Relative error below REL_TOL (exact equality for zeros and infinities)."""
+    if a == b:
+        return True
+    return abs(a - b) <= REL_TOL * max(abs(a), abs(b))
+
+
+def assert_close(js: Any, py: Any, what: str) -> None:
+    if isinstance(py, (list, tuple, np.ndarray)):
+        assert len(js) == len(py), what
+        for index, (left, right) in enumerate(zip(js, py, strict=True)):
+            assert_close(left, right, f"{what}[{index}]")
+    else:
+        assert close(float(js), float(py)), f"{what}: JavaScript {js!r}, Python {py!r}"
+
+
+def python_or_error(function: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return function(*args, **kwargs)
+    except ValueError as error:
+        return {"error": str(error)}
+
+
+# --- one source of truth: JavaScript against Python ------------------------------------
+
+
+def memory_cases(rng: np.random.Generator) -> list[dict[str, Any]]:
+    target_sets = list(calculators.LORA_TARGET_SETS.values())
+    cases = []
+    for _ in range(N_CASES):
+        heads = int(rng.choice([1, 2, 4, 8, 12, 16, 32, 40, 64, 96]))
+        kv_heads = int(rng.choice([k for k in (1, 2, 4, 8, heads) if heads % k == 0]))
+        head_dim = int(rng.choice([32, 64, 80, 128, 256]))
+        d_model = int(rng.choice([heads * head_dim, int(rng.integers(64, 16384))]))
+        mode = str(rng.choice(calculators.MEMORY_MODES))
+        full = mode == "full"
+        cases.append(
+            {
+                "mode": mode,
+                "dtype": str(rng.choice(list(memory.DTYPES))),
+                "kw": {
+                    "n_params": float(10 ** rng.uniform(6, 12)),
+                    "n_layers": int(rng.integers(1, 128)),
+                    "d_model": d_model,
+                    "n_heads": heads,
+                    "n_kv_heads": kv_heads,
+                    "head_dim": head_dim,
+                    "seq_len": int(rng.integers(1, 131072)),
+                    "batch": int(rng.integers(1, 64)),
+                    "stage": int(rng.integers(0, 4)) if full else 0,
+                    "n_gpus": int(rng.integers(1, 1024)) if full else 1,
+                    "lora_rank": int(rng.integers(1, 64)),
+                    "lora_targets": list(target_sets[int(rng.integers(0, len(target_sets)))]),
+                    "d_ff": int(rng.integers(64, 65536)),
+                },
+                "shape": {
+                    "vocab": int(rng.integers(1000, 256000)),
+                    "gated_mlp": bool(rng.integers(0, 2)),
+                    "tied_embeddings": bool(rng.integers(0, 2)),
+                },
+            }
+        )
+    return cases
+
+
+def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("memory")
+    cases = memory_cases(np.random.default_rng(20240607))
+    results = page.evaluate(
+        "(cases) => {" + CAMEL_JS + """
+        return cases.map((c) => {
+          const g = window.genaiNotes, k = c.kw, s = c.shape;
+          return {
+            vram: attempt(() => g.vramBreakdown(c.mode, c.dtype, camel(k))),
+            kv: g.kvCacheBytes(k.n_layers, k.n_kv_heads, k.head_dim, k.seq_len, k.batch, c.dtype),
+            params: g.transformerParams(k.n_layers, k.d_model, s.vocab, camel({
+              n_heads: k.n_heads, n_kv_heads: k.n_kv_heads, head_dim: k.head_dim,
+              d_ff: k.d_ff, gated_mlp: s.gated_mlp, tied_embeddings: s.tied_embeddings})),
+            weights: g.weightsBytes(k.n_params, c.dtype),
+            zero: g.zeroBytesPerGpu(k.n_params, k.n_gpus, k.stage),
+            act: g.activationBytes(k.n_layers, k.d_model, k.n_heads, k.seq_len, k.batch),
+            lora: attempt(() => g.loraModelParams(
+              k.d_model, k.n_layers, k.lora_rank, k.lora_targets, k.d_ff)),
+            gb: g.toGb(k.n_params), gib: g.toGib(k.n_params),
+          };
+        });
+        }""",
+        cases,
+    )
+    computed = 0
+    for index, (case, js) in enumerate(zip(cases, results, strict=True)):
+        k, s, what = case["kw"], case["shape"], f"case {index} {case['mode']} {case['dtype']}"
+        py = python_or_error(calculators.vram_breakdown, case["mode"], case["dtype"], **k)
+        if isinstance(py, dict):
+            assert "error" in js["vram"], f"{what}: Python refused ({py['error']}), JS did not"
+        else:
+            computed += 1
+            assert [label for label, _ in js["vram"]["items"]] == list(py.labels), what
+            assert_close([b for _, b in js["vram"]["items"]], [b for _, b in py.items], what)
+            assert_close(js["vram"]["total"], py.total, what + " total")
+        assert_close(
+            js["kv"],
+            memory.kv_cache_bytes(
+                k["n_layers"], k["n_kv_heads"], k["head_dim"], k["seq_len"], k["batch"],
+                case["dtype"],
+            ),
+            what + " kv",
+        )
+        expected_params = memory.transformer_params(
+            k["n_layers"], k["d_model"], s["vocab"], n_heads=k["n_heads"],
+            n_kv_heads=k["n_kv_heads"], head_dim=k["head_dim"], d_ff=k["d_ff"],
+            gated_mlp=s["gated_mlp"], tied_embeddings=s["tied_embeddings"],
+        )  # fmt: skip
+        assert js["params"] == expected_params, what
+        assert_close(js["weights"], memory.weights_bytes(k["n_params"], case["dtype"]), what)
+        assert_close(js["zero"], memory.zero_bytes_per_gpu(k["n_params"], k["n_gpus"], k["stage"]), what)
+        act = memory.activation_bytes(k["n_layers"], k["d_model"], k["n_heads"], k["seq_len"], k["batch"])
+        assert_close(js["act"], act, what + " activations")
+        lora = python_or_error(
+            peft.lora_model_params, k["d_model"], k["n_layers"], k["lora_rank"],
+            k["lora_targets"], k["d_ff"],
+        )  # fmt: skip
+        assert (js["lora"] == lora) or ("error" in js["lora"] and "error" in lora), what
+        assert_close([js["gb"], js["gib"]], [k["n_params"] / 1e9, k["n_params"] / 2**30], what)
+    assert computed >= 300  # most cases compute; the rest check that both sides refuse
+
+
+def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("scaling")
+    rng = np.random.default_rng(7)
+    cases = [
+        {
+            "flops": float(10 ** rng.uniform(12, 32)),
+            "n": float(10 ** rng.uniform(6, 13)),
+            "d": float(10 ** rng.uniform(8, 14)),
+            "fit": str(rng.choice(list(scaling.FITS))),
+            "cluster": [
+                float(rng.integers(1, 100000)),
+                float(rng.uniform(0.1, 10000)),
+                float(rng.uniform(10, 2000)),
+                float(rng.uniform(0.01, 1)),
+            ],
+        }
+        for _ in range(N_CASES)
+    ]
+    results = page.evaluate(
+        """(cases) => cases.map((c) => {
+          const g = window.genaiNotes;
+          return {
+            optimal: g.computeOptimal(c.flops, c.fit),
+            optimalLoss: g.chinchillaLoss(...g.computeOptimal(c.flops, c.fit), c.fit),
+            loss: g.chinchillaLoss(c.n, c.d, c.fit),
+            pfDays: g.pfDays(c.flops),
+            back: g.flopsFromPfDays(c.flops / 1e20),
+            sixND: g.trainingFlops(c.n, c.d),
+            ratio: g.tokensPerParam(c.n, c.d),
+            cluster: g.flopsFromGpuHours(...c.cluster),
+          };
+        })""",
+        cases,
+    )
+    for index, (case, js) in enumerate(zip(cases, results, strict=True)):
+        what = f"case {index} {case['fit']}"
+        optimal = scaling.compute_optimal(case["flops"], case["fit"])
+        assert_close(js["optimal"], optimal, what + " compute_optimal")
+        assert_close(js["optimalLoss"], scaling.chinchilla_loss(*optimal, case["fit"]), what)
+        assert_close(js["loss"], scaling.chinchilla_loss(case["n"], case["d"], case["fit"]), what)
+        assert_close(js["pfDays"], scaling.pf_days(case["flops"]), what)
+        assert_close(js["back"], scaling.flops_from_pf_days(case["flops"] / 1e20), what)
+        assert_close(js["sixND"], scaling.training_flops(case["n"], case["d"]), what)
+        assert_close(js["ratio"], scaling.tokens_per_param(case["n"], case["d"]), what)
+        assert_close(js["cluster"], calculators.flops_from_gpu_hours(*case["cluster"]), what)
+
+
+class _FixedRandom:
+    """Stands in for numpy's Generator: random() returns the given uniform number."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def random(self) -> float:
+        return self.value
+
+
+def sampling_cases(rng: np.random.Generator) -> list[dict[str, Any]]:
+    cases = []
+    for index in range(N_CASES):
+        size = int(rng.integers(1, 40))
+        logits = rng.normal(0, 3, size).round(int(rng.integers(0, 4)))  # rounding makes ties
+        temperature = float(10 ** rng.uniform(-1.3, 0.8))
+        top_k = None if rng.random() < 0.3 else int(rng.integers(1, size + 1))
+        top_p = None if rng.random() < 0.2 else float(rng.uniform(0.01, 1.0))
+        if index % 5 == 0:
+            # Put top-p exactly on a cumulative sum, where the kept set could differ.
+            after = sampling.stages(logits, temperature=temperature, top_k=top_k).after_top_k
+            ranked = np.sort(after)[::-1]
+            top_p = float(min(np.cumsum(ranked)[int(rng.integers(0, size))], 1.0))
+        if index % 7 == 0:
+            top_p = 1.0
+        cases.append(
+            {
+                "logits": [float(z) for z in logits],
+                "temperature": temperature,
+                "top_k": top_k,
+                "top_p": top_p,
+                "u": float(rng.random()),
+            }
+        )
+    return cases
+
+
+def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("sampling")
+    cases = sampling_cases(np.random.default_rng(99))
+    results = page.evaluate(
+        """(cases) => cases.map((c) => {
+          const g = window.genaiNotes;
+          const st = g.stages(c.logits, {temperature: c.temperature, topK: c.top_k, topP: c.top_p});
+          return {
+            scaled: st.scaledLogits, probs: st.probs, afterTopK: st.afterTopK,
+            afterTopP: st.afterTopP, keptTopK: st.keptTopK, kept: st.kept,
+            next: g.nextTokenProbs(c.logits, {temperature: c.temperature, topK: c.top_k, topP: c.top_p}),
+            softmax: g.softmax(c.logits, c.temperature),
+            entropyBits: g.entropy(st.final, 2), entropyNats: g.entropy(st.final),
+            greedy: g.greedy(c.logits),
+            sample: g.sample(st.final, () => c.u),
+          };
+        })""",
+        cases,
+    )
+    for index, (case, js) in enumerate(zip(cases, results, strict=True)):
+        what = f"case {index}"
+        st = sampling.stages(
+            case["logits"], temperature=case["temperature"], top_k=case["top_k"], top_p=case["top_p"]
+        )
+        assert js["keptTopK"] == st.kept_top_k.tolist(), what + " top-k set"
+        assert js["kept"] == st.kept.tolist(), what + " surviving set"
+        assert_close(js["scaled"], st.scaled_logits, what + " scaled")
+        assert_close(js["probs"], st.probs, what + " softmax")
+        assert_close(js["afterTopK"], st.after_top_k, what + " after top-k")
+        assert_close(js["afterTopP"], st.after_top_p, what + " after top-p")
+        assert_close(js["next"], st.final, what + " next_token_probs")
+        assert_close(js["softmax"], sampling.softmax(case["logits"], case["temperature"]), what)
+        assert_close(js["entropyBits"], sampling.entropy(st.final, base=2), what + " entropy")
+        assert_close(js["entropyNats"], sampling.entropy(st.final), what + " entropy")
+        assert js["greedy"] == sampling.greedy(case["logits"]), what
+        assert js["sample"] == sampling.sample(st.final, _FixedRandom(case["u"])), what  # type: ignore[arg-type]
+
+
+# --- keyboard only ----------------------------------------------------------------------
+
+
+def field_id(page: Any, label: str) -> str:
+    label_node = page.locator(".genai-calc label", has_text=re.compile(f"^{re.escape(label)}$"))
+    return str(label_node.first.get_attribute("for"))
+
+
+def tab_to(page: Any, label: str) -> str:
+    """Press Tab until the field labelled ``label`` has the focus; return its id."""
+    target = field_id(page, label)
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == target:
+            return target
+    raise AssertionError(f"Tab never reached the field labelled {label!r}")
+
+
+def type_into(page: Any, label: str, text: str) -> str:
+    """Tab to a text field, select what it holds and type ``text``, keys only."""
+    target = tab_to(page, label)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    if text:
+        page.keyboard.type(text)
+    return target
+
+
+def choose(page: Any, label: str, option_text: str) -> None:
+    """Tab to a select and press arrow keys until it shows ``option_text``."""
+    target = tab_to(page, label)
+    for key in ["Home"] + ["ArrowDown"] * 10:
+        page.keyboard.press(key)
+        if page.evaluate(
+            "(id) => { const s = document.getElementById(id); return s.options[s.selectedIndex].text; }",
+            target,
+        ).startswith(option_text):
+            return
+    raise AssertionError(f"{label!r} has no option {option_text!r}")
+
+
+def row_cells(page: Any, calculator: str, first_cell: str) -> list[str]:
+    row = page.locator(f"[data-calculator={calculator}] .genai-calc__results tr").filter(
+        has=page.locator("th", has_text=re.compile(f"^{re.escape(first_cell)}$"))
+    )
+    return [text.strip() for text in row.first.locator("th, td").all_inner_texts()]
+
+
+def gb_gib(n_bytes: float) -> list[str]:
+    return [f"{n_bytes / 1e9:,.2f}", f"{n_bytes / 2**30:,.2f}"]
+
+
+def test_memory_calculator_by_keyboard_only(open_page: Any) -> None:
+    page = open_page("memory")
+    type_into(page, "Batch size (per GPU)", "4")
+    type_into(page, "Sequence length (tokens)", "2048")
+    page.keyboard.press("Tab")
+    shape = calculators.MODEL_SHAPES["Llama 2 7B"]
+    n = memory.transformer_params(
+        32, 4096, 32000, n_heads=32, d_ff=11008, gated_mlp=True, tied_embeddings=False
+    )
+    kv = memory.kv_cache_bytes(32, 32, 128, 2048, 4, "fp16")
+    assert row_cells(page, "memory", "KV cache (fp16)")[2:] == gb_gib(kv)
+    assert row_cells(page, "memory", "weights (bf16)")[2:] == gb_gib(n * 2)
+    assert shape["n_layers"] == 32
+
+    # Grouped-query attention: 8 key-value heads shrink the cache four-fold.
+    type_into(page, "Key-value heads", "8")
+    assert row_cells(page, "memory", "KV cache (fp16)")[2:] == gb_gib(kv / 4)
+
+    choose(page, "Mode", "Full fine-tuning")
+    choose(page, "ZeRO stage", "3")
+    type_into(page, "GPUs (data parallel)", "8")
+    n_gqa = memory.transformer_params(
+        32, 4096, 32000, n_heads=32, n_kv_heads=8, head_dim=128, d_ff=11008,
+        gated_mlp=True, tied_embeddings=False,
+    )  # fmt: skip
+    expected = calculators.vram_breakdown(
+        "full", "bf16", n_params=n_gqa, n_layers=32, d_model=4096, n_heads=32, n_kv_heads=8,
+        head_dim=128, seq_len=2048, batch=4, stage=3, n_gpus=8,
+    )  # fmt: skip
+    for label, n_bytes in expected.items:
+        cells = row_cells(page, "memory", label)
+        assert cells[2:] == gb_gib(n_bytes), label
+        assert cells[1], f"{label} has no formula"
+    assert row_cells(page, "memory", "Total per GPU")[2:] == gb_gib(expected.total)
+
+    choose(page, "Mode", "QLoRA")
+    text = page.locator("[data-calculator=memory] .genai-calc__results").inner_text()
+    assert "frozen weights (NF4, 4-bit)" in text and "quantization constants" in text
+
+
+def test_scaling_calculator_by_keyboard_only(open_page: Any) -> None:
+    page = open_page("scaling")
+    type_into(page, "Training compute (FLOPs)", "5.76e23")
+    for fit, label in (("hoffmann2022", "Hoffmann et al. 2022"), ("epoch2024", "Epoch AI 2024")):
+        n_opt, d_opt = scaling.compute_optimal(5.76e23, fit)
+        cells = row_cells(page, "scaling", label)
+        assert cells[1] == f"{n_opt / 1e9:.4g}B", fit
+        assert cells[3] == f"{d_opt / n_opt:,.1f}", fit
+        assert cells[4] == f"{scaling.chinchilla_loss(n_opt, d_opt, fit):.3f}", fit
+    assert row_cells(page, "scaling", "Chinchilla 70B")[3] == "20.0"
+
+    choose(page, "Compute given as", "GPUs")
+    type_into(page, "GPUs", "2048")
+    type_into(page, "Hours", "500")
+    flops = calculators.flops_from_gpu_hours(2048, 500, 312, 0.4)
+    summary = page.locator("[data-calculator=scaling] .genai-calc__summary").inner_text()
+    mantissa, exponent = f"{flops:.3e}".split("e")
+    assert f"C = {float(mantissa):g}e{int(exponent)} FLOPs" in summary
+
+
+def test_sampling_playground_by_keyboard_only(open_page: Any) -> None:
+    page = open_page("sampling")
+    type_into(page, "Temperature", "0.5")
+    type_into(page, "Top-p", "0.8")
+    logits = calculators.SAMPLING_PRESETS["The soup was"]["logits"]
+    tokens = calculators.SAMPLING_PRESETS["The soup was"]["tokens"]
+    final = sampling.next_token_probs(logits, temperature=0.5, top_p=0.8)
+    summary = page.locator("[data-calculator=sampling] .genai-calc__summary").inner_text()
+    assert summary.startswith(f"{int(np.count_nonzero(final))} of 6 tokens survive")
+    assert f"entropy {sampling.entropy(final, base=2):.3f} bits" in summary
+    for token, p in zip(tokens, final, strict=True):
+        cells = row_cells(page, "sampling", token)
+        assert cells[5] == (f"{100 * p:.1f}%" if p > 0 else "0"), token
+
+    type_into(page, "Logit of “purple”", "5")
+    changed = [*logits[:5], 5.0]
+    final = sampling.next_token_probs(changed, temperature=0.5, top_p=0.8)
+    assert row_cells(page, "sampling", "purple")[5] == f"{100 * final[5]:.1f}%"
+
+    tab_to(page, "Greedy decoding (do_sample=False)")
+    page.keyboard.press("Space")
+    summary = page.locator("[data-calculator=sampling] .genai-calc__summary").inner_text()
+    assert summary.startswith("1 of 6 tokens survive")
+    assert "“purple”" in summary  # the largest logit now
+    draws = row_cells(page, "sampling", "purple")
+    assert draws[-1] == "1000"
+
+
+# --- bad input --------------------------------------------------------------------------
+
+BAD_INPUTS = [
+    ("", "Enter a value."),
+    ("-5", "Enter a value"),
+    ("abc", "Enter a number"),
+    ("1e999", "too large"),
+]
+
+
+@pytest.mark.parametrize(
+    ("calculator", "label"),
+    [
+        ("memory", "Layers"),
+        ("memory", "Sequence length (tokens)"),
+        ("scaling", "Training compute (FLOPs)"),
+        ("sampling", "Temperature"),
+        ("sampling", "Top-p"),
+    ],
+)
+def test_bad_input_shows_a_message_and_keeps_the_last_result(
+    open_page: Any, calculator: str, label: str
+) -> None:
+    page = open_page(calculator)
+    results = page.locator(f"[data-calculator={calculator}] .genai-calc__results")
+    good = results.inner_text()
+    for text, message in BAD_INPUTS:
+        target = type_into(page, label, text)
+        error = page.locator(f"#{target}-error")
+        assert message.lower() in error.inner_text().lower(), (label, text)
+        assert page.locator(f"#{target}").get_attribute("aria-invalid") == "true"
+        assert f"{target}-error" in str(page.locator(f"#{target}").get_attribute("aria-describedby"))
+        assert results.inner_text() == good, (label, text)
+        whole = page.locator(f"[data-calculator={calculator}]").inner_text()
+        assert "NaN" not in whole and "Infinity" not in whole
+        status = page.locator(f"[data-calculator={calculator}] .genai-calc__status").inner_text()
+        assert "last valid input" in status
+    # A good value clears the message.
+    target = type_into(page, label, "0.9" if label == "Top-p" else "2")
+    assert page.locator(f"#{target}-error").inner_text() == ""
+    assert page.locator(f"#{target}").get_attribute("aria-invalid") is None
+
+
+def test_mode_and_format_that_cannot_go_together_explain_why(open_page: Any) -> None:
+    page = open_page("memory")
+    results = page.locator("[data-calculator=memory] .genai-calc__results")
+    choose(page, "Weight format", "int8")
+    good = results.inner_text()
+    choose(page, "Mode", "Full fine-tuning")
+    target = field_id(page, "Weight format")
+    assert "fp16 or bf16" in page.locator(f"#{target}-error").inner_text()
+    assert results.inner_text() == good
+
+
+# --- without JavaScript, and with instant navigation -------------------------------------
+
+
+def test_without_javascript_the_page_keeps_its_figures_and_says_why(open_page: Any) -> None:
+    page = open_page("memory", java_script_enabled=False)
+    assert page.locator(".genai-figure").count() >= 1
+    assert "needs JavaScript" in page.locator(".genai-calculator").inner_text()
+
+
+def test_calculator_is_built_after_instant_navigation(open_page: Any) -> None:
+    page = open_page("memory")
+    page.locator(".md-nav__link[href$='scaling-laws/']").first.click()
+    page.locator("[data-calculator=scaling] .genai-calc__results table").first.wait_for()
+    assert page.locator("[data-calculator=scaling] .genai-calc").count() == 1
+    assert not math.isnan(
+        page.evaluate("window.genaiNotes.computeOptimal(1e23, 'epoch2024')[0]")
+    )

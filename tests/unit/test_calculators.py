@@ -1,0 +1,110 @@
+"""Tests for genai_notes.calculators: the Python twins of the in-browser calculators and the
+generated constants file they share with the JavaScript."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from genai_notes import calculators
+from genai_notes.science import memory, peft, scaling
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_committed_constants_file_is_what_gen_constants_writes() -> None:
+    committed = (ROOT / calculators.CONSTANTS_JS).read_text(encoding="utf-8")
+    assert committed == calculators.constants_js(), (
+        "docs/javascripts/genai-constants.js is out of date: run scripts/gen-constants"
+    )
+
+
+def test_constants_js_is_a_script_setting_plain_json() -> None:
+    text = calculators.constants_js()
+    match = re.search(r"window\.genaiNotesConstants = (\{.*\});\n\Z", text, re.DOTALL)
+    assert match is not None
+    data = json.loads(match.group(1))
+    assert data["dtypes"] == dict(memory.DTYPES)
+    assert data["fits"]["epoch2024"]["beta"] == scaling.FITS["epoch2024"].beta
+    assert [m["name"] for m in data["knownModels"]] == [m.name for m in scaling.KNOWN_MODELS]
+
+
+def test_model_shapes_give_their_published_counts_within_one_percent() -> None:
+    for name, shape in calculators.MODEL_SHAPES.items():
+        count = memory.transformer_params(
+            shape["n_layers"],
+            shape["d_model"],
+            shape["vocab"],
+            n_heads=shape["n_heads"],
+            n_kv_heads=shape["n_kv_heads"],
+            head_dim=shape["head_dim"],
+            d_ff=shape["d_ff"],
+            gated_mlp=shape["gated_mlp"],
+            tied_embeddings=shape["tied_embeddings"],
+        )
+        assert abs(count - shape["n_params"]) / shape["n_params"] < 0.01, name
+
+
+def test_flops_from_gpu_hours_multiplies_out() -> None:
+    # 1,024 A100s for 30 days at 40% of 312 TFLOPS.
+    flops = calculators.flops_from_gpu_hours(1024, 720, 312, 0.4)
+    assert flops == pytest.approx(1024 * 720 * 3600 * 312e12 * 0.4, rel=1e-15)
+
+
+@pytest.mark.parametrize("utilization", [0, 1.01, -0.5])
+def test_flops_from_gpu_hours_refuses_utilization_outside_0_to_1(utilization: float) -> None:
+    with pytest.raises(ValueError, match="utilization"):
+        calculators.flops_from_gpu_hours(8, 1, 312, utilization)
+
+
+LLAMA_7B = {
+    "n_params": 6.738e9,
+    "n_layers": 32,
+    "d_model": 4096,
+    "n_heads": 32,
+    "n_kv_heads": 32,
+    "head_dim": 128,
+    "seq_len": 4096,
+}
+
+
+def test_inference_is_weights_plus_a_16_bit_kv_cache() -> None:
+    result = calculators.vram_breakdown("inference", "int4", **LLAMA_7B)
+    assert result.labels == ("weights (int4)", "KV cache (fp16)")
+    assert result.get("weights (int4)") == 0.5 * 6.738e9
+    assert result.get("KV cache (fp16)") == 2 * 32 * 32 * 128 * 4096 * 2
+
+
+def test_full_fine_tuning_is_zero_model_states_plus_activations() -> None:
+    result = calculators.vram_breakdown("full", "bf16", stage=3, n_gpus=8, **LLAMA_7B)
+    states = memory.zero_breakdown_per_gpu(6.738e9, 8, 3)
+    assert result.labels == (
+        "parameters (bf16)",
+        "gradients (bf16)",
+        "optimizer states",
+        "activations (16-bit)",
+    )
+    assert result.total == states.total + memory.activation_bytes(32, 4096, 32, 4096, 1)
+
+
+def test_qlora_is_finetune_memory_with_lora_adapters_plus_activations() -> None:
+    result = calculators.vram_breakdown("qlora", "int4", lora_rank=16, **LLAMA_7B)
+    adapters = peft.lora_model_params(4096, 32, 16, ("q", "v"))
+    expected = peft.finetune_memory(6.738e9, "qlora", trainable_params=adapters)
+    assert result.items[:-1] == expected.items
+
+
+@pytest.mark.parametrize(
+    ("mode", "dtype"), [("full", "int8"), ("full", "fp32"), ("lora", "int4"), ("qlora", "bf16")]
+)
+def test_a_format_the_mode_cannot_train_in_is_refused(mode: str, dtype: str) -> None:
+    with pytest.raises(ValueError, match="dtype for"):
+        calculators.vram_breakdown(mode, dtype, **LLAMA_7B)
+
+
+def test_zero_settings_outside_full_fine_tuning_are_refused() -> None:
+    with pytest.raises(ValueError, match="full fine-tuning only"):
+        calculators.vram_breakdown("lora", "bf16", stage=2, **LLAMA_7B)
