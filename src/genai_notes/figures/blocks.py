@@ -117,6 +117,8 @@ def parse_block(raw: RawBlock) -> FigureBlock:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {raw.start + 2 + mark.line}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "mapping values are not allowed" in problem:
+            problem += " (put text that contains ': ' in quotes)"
         raise BlockError(f"the block is not valid YAML{where}: {problem}") from None
     if not isinstance(data, dict):
         raise BlockError("the block must be YAML keys (name, params, caption, alt)")
