@@ -132,6 +132,7 @@ class Run:
     matplotlib: bool
     drawn: int
     cached: int
+    failed: int
 
 
 @dataclass
@@ -157,19 +158,22 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="genai-bench-"))
     started = time.perf_counter()
     try:
+        # Other people edit the working tree meanwhile: build from a snapshot of the package,
+        # so that no cache key changes under the bench.
+        shutil.copytree(ROOT / "src" / "genai_notes", work / "src" / "genai_notes")
+        os.environ["PYTHONPATH"] = str(work / "src")
         base = _variants(_copy_project(work / "base"), work, "")
         scale = _variants(_scaled_project(work / "scale", args.copies), work, f"{args.copies}x ")
         print(_machine(), "\n", flush=True)
-        figures = _prime(base["warm"])
-        scaled_figures = _prime(scale["warm"])
-        main_set = [base[n] for n in ("floor", "warm", "cold", "edit-page", "edit-figure")]
-        base["cold"].expect_drawn = figures
-        scale["cold"].expect_drawn = scaled_figures
+        main_set = [base[n] for n in ("cold", "warm", "edit-page", "edit-figure", "floor")]
         _rounds(main_set, args.reps)
-        scale_set = [scale[n] for n in ("floor", "cold", "warm")]
+        scale_set = [scale[n] for n in ("cold", "warm", "floor")]
         _rounds(scale_set, args.scale_reps)
-        print(_table(main_set + scale_set, floors={"": base["floor"], "10x": scale["floor"]}))
-        print(_notes(args, figures, scaled_figures))
+        ordered = [base[n] for n in ("floor", "warm", "cold", "edit-page", "edit-figure")]
+        ordered += [scale[n] for n in ("floor", "cold", "warm")]
+        print()
+        print(_table(ordered, floors={"": base["floor"], "10x": scale["floor"]}))
+        print(_notes(args, base["cold"].runs[0].drawn, scale["cold"].runs[0].drawn))
         print(_weights(base["warm"].site))
         print(f"\nBench time: {(time.perf_counter() - started) / 60:.1f} min; files in {work}")
     finally:
@@ -207,18 +211,18 @@ def _copy_project(target: Path) -> Path:
 
 
 def _variants(project: Path, work: Path, prefix: str) -> dict[str, Variant]:
-    tag = prefix.strip() or "base"
-    warm_cache = work / f"cache-{tag}-warm"
-    cold_cache = work / f"cache-{tag}-cold"
+    """The variants of one site; they share one cache, emptied before each cold run.
 
-    def config(name: str, **options: Any) -> Path:
-        return _config(project, name, options)
+    Each round runs cold first, so the warm and edit runs that follow find every figure cached.
+    """
+    tag = prefix.strip() or "base"
+    cache = work / f"cache-{tag}"
 
     def site(name: str) -> Path:
         return work / f"site-{tag}-{name}"
 
-    def empty_cold(_: int) -> None:
-        shutil.rmtree(cold_cache, ignore_errors=True)
+    def empty_cache(_: int) -> None:
+        shutil.rmtree(cache, ignore_errors=True)
 
     def edit_page(run: int) -> None:
         page = project / "docs" / EDITED_PAGE
@@ -229,15 +233,16 @@ def _variants(project: Path, work: Path, prefix: str) -> dict[str, Variant]:
         text = re.sub(r"^EDIT = \d+$", f"EDIT = {run + 1}", module.read_text(), flags=re.M)
         module.write_text(text, encoding="utf-8")
 
-    warm = config("warm", cache_dir=str(warm_cache))
+    with_cache = _config(project, "cached", {"cache_dir": str(cache)})
+    floor = _config(project, "floor", {"figures": False})
     return {
-        "floor": Variant(f"{prefix}floor", config("floor", figures=False), site("floor")),
-        "warm": Variant(f"{prefix}warm", warm, site("warm"), expect_drawn=0),
-        "cold": Variant(
-            f"{prefix}cold", config("cold", cache_dir=str(cold_cache)), site("cold"), empty_cold
+        "floor": Variant(f"{prefix}floor", floor, site("floor")),
+        "cold": Variant(f"{prefix}cold", with_cache, site("cold"), empty_cache),
+        "warm": Variant(f"{prefix}warm", with_cache, site("warm"), expect_drawn=0),
+        "edit-page": Variant(f"{prefix}edit page", with_cache, site("edit-page"), edit_page, 0),
+        "edit-figure": Variant(
+            f"{prefix}edit figure", with_cache, site("edit-fig"), edit_figure, 1
         ),
-        "edit-page": Variant(f"{prefix}edit page", warm, site("edit-page"), edit_page, 0),
-        "edit-figure": Variant(f"{prefix}edit figure", warm, site("edit-fig"), edit_figure, 1),
     }
 
 
@@ -348,15 +353,6 @@ def _nudges(kind: Any, value: Any, number: int) -> Iterator[Any]:
         yield [nudged, *value[1:]]
 
 
-def _prime(variant: Variant) -> int:
-    """One untimed build that fills the warm cache; return how many figures the site has."""
-    run = _build(variant)
-    if run.drawn + run.cached == 0:
-        raise SystemExit(f"bench: {variant.name} drew no figures; is the plugin on?")
-    print(f"primed {variant.name}: {run.drawn} figures drawn in {run.wall:.0f} s", flush=True)
-    return run.drawn
-
-
 def _rounds(variants: list[Variant], reps: int) -> None:
     for number in range(reps):
         for variant in variants:
@@ -367,6 +363,10 @@ def _rounds(variants: list[Variant], reps: int) -> None:
                     f"bench: {variant.name} drew {run.drawn} figures, "
                     f"expected {variant.expect_drawn}"
                 )
+            if variant.expect_drawn is None and run.drawn:  # cold: the same every round
+                variant.expect_drawn = run.drawn
+            if run.failed:
+                raise SystemExit(f"bench: {variant.name}: {run.failed} figures failed to draw")
             variant.runs.append(run)
             print(
                 f"  round {number + 1}/{reps} {variant.name:<14} {run.wall:6.1f} s wall "
@@ -392,7 +392,7 @@ def _build(variant: Variant) -> Run:
     if process.returncode != 0 or report is None:
         raise SystemExit(f"bench: {variant.name} failed:\n{text[-3000:]}")
     data = json.loads(report.group(1))
-    drawn, cached = (int(stats.group(1)), int(stats.group(2))) if stats else (0, 0)
+    drawn, cached, failed = (int(g) for g in stats.groups()) if stats else (0, 0, 0)
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
@@ -401,6 +401,7 @@ def _build(variant: Variant) -> Run:
         matplotlib=data["matplotlib"],
         drawn=drawn,
         cached=cached,
+        failed=failed,
     )
 
 
@@ -431,11 +432,13 @@ def _table(variants: list[Variant], floors: dict[str, Variant]) -> str:
 
 def _notes(args: argparse.Namespace, figures: int, scaled: int) -> str:
     return (
-        f"\nFigures: the site has {figures} (incl. 1 bench-only figure); the {args.copies}x "
-        f"site {scaled} distinct ones.\nRuns: {args.reps} per variant, {args.scale_reps} per "
-        f"{args.copies}x variant, interleaved. x floor: ratio of medians to the floor of the "
-        "same site (figures: false).\nPeak RSS: the build process, and the largest worker "
-        "(0 when nothing is drawn in a worker)."
+        f"\nFigures drawn cold: {figures} distinct (incl. 1 bench-only figure); "
+        f"{args.copies}x site: {scaled}.\n"
+        f"Runs: {args.reps} per variant, {args.scale_reps} per {args.copies}x variant "
+        "(fewer, to keep the bench short), interleaved in rounds: cold, warm, edits, floor.\n"
+        "x floor: ratio of medians to the floor of the same site (figures: false). "
+        "CPU: user + system time of the build and its workers.\n"
+        "Peak RSS: the build process, and the largest figure worker (0: none started)."
     )
 
 

@@ -298,10 +298,13 @@
     return el("fieldset", { className: "genai-calc__group" }, [el("legend", { text: legend })].concat(children));
   }
 
+  // The caption sits outside the scrolling box so it wraps at phone width; the table
+  // carries it as its accessible name. The class keeps Material's table styles off.
   function table(headers, rows, caption) {
-    return el("div", { className: "genai-calc__table" }, [
-      el("table", {}, [
-        caption ? el("caption", { text: caption }) : null,
+    var wrap = el("div", { className: "genai-calc__table-block" });
+    if (caption) wrap.appendChild(el("p", { className: "genai-calc__caption", text: caption }));
+    wrap.appendChild(el("div", { className: "genai-calc__table" }, [
+      el("table", { className: "genai-calc__grid", "aria-label": caption || null }, [
         el("thead", {}, [
           el(
             "tr",
@@ -328,7 +331,8 @@
           }),
         ),
       ]),
-    ]);
+    ]));
+    return wrap;
   }
 
   // Which field a message from genai-science.js belongs to: the Python name it starts with.
@@ -542,13 +546,15 @@
 
     function render(out, results) {
       var rows = out.result.items.map(function (item) {
-        return {
-          cells: [item[0], el("code", { text: formula(item[0], out) }), fixed(G.toGb(item[1]), 2), fixed(G.toGib(item[1]), 2)],
-        };
+        var part = el("span", { className: "genai-calc__part" }, [
+          el("span", { className: "genai-calc__label", text: item[0] }),
+          el("code", { className: "genai-calc__formula", text: formula(item[0], out) }),
+        ]);
+        return { cells: [part, fixed(G.toGb(item[1]), 2), fixed(G.toGib(item[1]), 2)] };
       });
       rows.push({
         className: "genai-calc__total",
-        cells: ["Total per GPU", "", fixed(G.toGb(out.result.total), 2), fixed(G.toGib(out.result.total), 2)],
+        cells: ["Total per GPU", fixed(G.toGb(out.result.total), 2), fixed(G.toGib(out.result.total), 2)],
       });
       var v = out.v;
       var how =
@@ -562,7 +568,7 @@
           " (" + how + ")." + (out.trainable ? " LoRA trains " + count(out.trainable) + " of them (" + sig((100 * out.trainable) / out.nParams, 3) + "%)." : ""),
         ]),
       );
-      results.appendChild(table(["Part", "Formula", "GB", "GiB"], rows, "Memory per GPU (GB = 10⁹ bytes, GiB = 2³⁰ bytes)"));
+      results.appendChild(table(["Part and formula", "GB", "GiB"], rows, "Memory per GPU (GB = 10⁹ bytes, GiB = 2³⁰ bytes)"));
     }
 
     f.wire(

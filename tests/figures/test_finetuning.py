@@ -11,10 +11,17 @@ from genai_notes.figures.base import FigureResult
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import DARK, LIGHT
-from genai_notes.science import memory, metrics, peft
+from genai_notes.science import memory, metrics, peft, scaling
 
 FIGURES = registry.collect(["genai_notes.figures.finetuning"])
-NAMES = ["finetuning.lora_rank", "finetuning.rouge_example", "finetuning.memory_by_method"]
+NAMES = [
+    "finetuning.lora_rank",
+    "finetuning.rouge_example",
+    "finetuning.memory_by_method",
+    "finetuning.lora_diagram",
+    "finetuning.bleu_precisions",
+    "finetuning.compute_comparison",
+]
 
 
 def fig(name: str) -> FigureDef:
@@ -26,7 +33,7 @@ def column(result: FigureResult, heading: str) -> list[Any]:
     return [row[index] for row in result.table.rows]
 
 
-def test_the_family_registers_exactly_its_three_figures() -> None:
+def test_the_family_registers_exactly_its_six_figures() -> None:
     assert set(FIGURES) == set(NAMES)
 
 
@@ -201,6 +208,121 @@ def test_memory_by_method_gradients_and_optimizer_of_full_are_2_and_12_bytes() -
 def test_memory_by_method_refuses_bad_parameters(params: dict[str, Any]) -> None:
     with pytest.raises(ParameterError):
         fig("finetuning.memory_by_method").check(params)
+
+
+# --- LoRA diagram ---
+
+
+def test_lora_diagram_default_is_the_courses_512_by_64_example_at_rank_8() -> None:
+    result = fig("finetuning.lora_diagram").call({})
+    counts = dict(zip(column(result, "matrix"), column(result, "parameters"), strict=True))
+    # The course: A 8 x 64 = 512, B 512 x 8 = 4,096, together 4,608 of 32,768 (about 86% fewer).
+    assert counts["A"] == 512
+    assert counts["B"] == 4096
+    assert counts["A + B (LoRA adapter)"] == 4608
+    assert counts["W0 (pre-trained)"] == 32768
+
+
+@pytest.mark.parametrize("params", [{}, {"d": 4096, "k": 4096, "r": 16, "alpha": 32.0}])
+def test_lora_diagram_table_is_lora_params_and_the_shapes(params: dict[str, Any]) -> None:
+    checked = fig("finetuning.lora_diagram").check(params)
+    d, k, r = checked["d"], checked["k"], checked["r"]
+    result = fig("finetuning.lora_diagram").call(params)
+    assert column(result, "shape") == [f"{d} x {k}", f"{r} x {k}", f"{d} x {r}", "", f"{d} x {k}"]
+    assert column(result, "parameters") == [d * k, r * k, d * r, peft.lora_params(k, d, r), d * k]
+    assert column(result, "% of W0")[3] == pytest.approx(100 * peft.lora_params(k, d, r) / (d * k))
+    assert f"alpha/r = {checked['alpha']:g}/{r}" in column(result, "role")[3]
+
+
+@pytest.mark.parametrize("params", [{"r": 0}, {"d": 0}, {"alpha": 0.0}, {"r": 1.5}])
+def test_lora_diagram_refuses_bad_values(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("finetuning.lora_diagram").check(params)
+
+
+def test_lora_diagram_refuses_a_rank_above_the_smaller_width() -> None:
+    with pytest.raises(ParameterError, match="min"):
+        fig("finetuning.lora_diagram").call({"d": 512, "k": 64, "r": 65})
+
+
+# --- BLEU precisions ---
+
+TEA_REFERENCE = "I am very happy to say that I am drinking a warm cup of tea."
+
+
+def test_bleu_precisions_default_reproduces_the_courses_three_scores() -> None:
+    result = fig("finetuning.bleu_precisions").call({})
+    assert column(result, "r (tokens)") == [15, 15, 15, 15]
+    # The course quotes 0.495, 0.730 and 0.798 for its candidates, and the reference scores 1.
+    assert [round(v, 3) for v in column(result, "BLEU")] == [0.495, 0.730, 0.798, 1.0]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"reference": "the cat sat on the mat", "candidates": ["the cat sat", "a cat on the mat"]},
+    ],
+)
+def test_bleu_precisions_table_is_what_metrics_bleu_gives(params: dict[str, Any]) -> None:
+    checked = fig("finetuning.bleu_precisions").check(params)
+    result = fig("finetuning.bleu_precisions").call(params)
+    assert column(result, "candidate") == checked["candidates"]
+    for index, text in enumerate(checked["candidates"]):
+        score = metrics.bleu(text, [checked["reference"]])
+        row = dict(zip(result.table.columns, result.table.rows[index], strict=True))
+        assert [row[f"p{n}"] for n in range(1, 5)] == list(score.precisions)
+        assert row["brevity penalty"] == score.brevity_penalty
+        assert row["BLEU"] == score.bleu
+        assert row["c (tokens)"] == score.candidate_length
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"candidates": []}, {"candidates": ["a"] * 6}, {"reference": "!!!"}, {"candidates": ["..."]}],
+)
+def test_bleu_precisions_refuses_empty_or_too_many_texts(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("finetuning.bleu_precisions").call(params)
+
+
+# --- training compute ---
+
+
+def test_compute_comparison_rows_are_6nd_with_the_reported_values_and_sources() -> None:
+    result = fig("finetuning.compute_comparison").call({})
+    rows = {row[0]: dict(zip(result.table.columns, row, strict=True)) for row in result.table.rows}
+    expected = {
+        "Single-task fine-tune, 7B (1.5M tokens)": (7e9, 1.5e6),
+        "Multi-task fine-tune, 7B (50M tokens)": (7e9, 50e6),
+        "Flan-PaLM 540B instruction tuning": (540e9, 1.4e9),
+        "LLaMA 7B pre-training": (7e9, 1e12),
+        "PaLM 540B pre-training": (540e9, 780e9),
+    }
+    assert set(rows) == set(expected)
+    for label, (n, d) in expected.items():
+        assert rows[label]["6ND (FLOPs)"] == scaling.training_flops(n, d)
+    assert rows["Flan-PaLM 540B instruction tuning"]["6ND (FLOPs)"] == pytest.approx(4.536e21)
+    # Chung et al. 2022 (arXiv 2210.11416) Table 2: 5.6E+21 for Flan-PaLM 540B, 2.5E+24 for PaLM.
+    assert rows["Flan-PaLM 540B instruction tuning"]["reported (FLOPs)"] == 5.6e21
+    assert "2210.11416" in str(rows["Flan-PaLM 540B instruction tuning"]["source"])
+    assert rows["PaLM 540B pre-training"]["reported (FLOPs)"] == 2.5e24
+    assert rows["LLaMA 7B pre-training"]["reported (FLOPs)"] is None
+
+
+def test_compute_comparison_follows_the_fine_tune_parameters() -> None:
+    params = {"finetune_params": 13e9, "single_task_tokens": 2e6, "multi_task_tokens": 1e8}
+    result = fig("finetuning.compute_comparison").call(params)
+    flops = column(result, "6ND (FLOPs)")
+    assert flops[:2] == [scaling.training_flops(13e9, 2e6), scaling.training_flops(13e9, 1e8)]
+
+
+@pytest.mark.parametrize(
+    "params", [{"finetune_params": 0.0}, {"single_task_tokens": -1.0}, {"multi_task_tokens": 1e13}]
+)
+def test_compute_comparison_refuses_out_of_range_counts(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("finetuning.compute_comparison").check(params)
 
 
 # --- rendering ---

@@ -20,6 +20,7 @@ DRAWN = [
     "memory.training_stack",
     "memory.bit_layouts",
     "memory.zero_stages",
+    "memory.model_weights",
 ]
 
 
@@ -32,7 +33,7 @@ def column(result: FigureResult, heading: str) -> list[Any]:
     return [row[index] for row in result.table.rows]
 
 
-def test_the_family_registers_exactly_its_five_figures() -> None:
+def test_the_family_registers_exactly_its_six_figures() -> None:
     assert set(FIGURES) == {*DRAWN, "memory.per_format_table"}
 
 
@@ -244,3 +245,55 @@ def test_each_figure_renders_text_and_the_same_svg_twice(name: str) -> None:
 def test_per_format_table_has_no_image() -> None:
     with pytest.raises(ValueError, match="no image"):
         render_svg(fig("memory.per_format_table").call({}), LIGHT)
+
+
+# --- weights of well-known models ---
+
+
+def test_model_weights_default_rows_are_weights_bytes_in_gb() -> None:
+    result = fig("memory.model_weights").call({})
+    assert column(result, "model") == [
+        "BERT-Base",
+        "FLAN-T5-XL",
+        "LLaMA-7B",
+        "Llama 2 70B",
+        "GPT-3",
+        "BLOOM",
+    ]
+    counts = [110e6, 3e9, 6.7e9, 70e9, 175e9, 176e9]
+    assert column(result, "parameters") == counts
+    for dtype in ("fp32", "fp16", "int8"):
+        assert column(result, f"{dtype} (GB)") == [
+            memory.weights_bytes(n, dtype) / 1e9 for n in counts
+        ]
+    # GPT-3 in fp16: 350 GB, as on the introduction page.
+    assert column(result, "fp16 (GB)")[4] == pytest.approx(350.0)
+
+
+def test_model_weights_takes_its_own_models_and_formats() -> None:
+    params = {"models": ["Tiny=1e6", "Big=1e12"], "formats": ["int4", "bf16"]}
+    result = fig("memory.model_weights").call(params)
+    assert result.table.columns == ("model", "parameters", "int4 (GB)", "bf16 (GB)")
+    assert column(result, "int4 (GB)") == [0.5e6 / 1e9, 0.5e12 / 1e9]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"models": ["no count"]},
+        {"models": ["=7e9"]},
+        {"models": ["Huge=1e14"]},
+        {"formats": ["fp8"]},
+        {"formats": ["fp16", "fp16"]},
+    ],
+)
+def test_model_weights_refuses_malformed_models_and_unknown_formats(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("memory.model_weights").call(params)
+
+
+def test_model_weights_refuses_too_many_models_or_a_gpu_size_out_of_range() -> None:
+    with pytest.raises(ParameterError):
+        fig("memory.model_weights").check({"models": [f"M{i}=1e9" for i in range(9)]})
+    with pytest.raises(ParameterError):
+        fig("memory.model_weights").check({"gpu_memory_gb": [0.5]})

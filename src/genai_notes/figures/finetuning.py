@@ -1,7 +1,9 @@
-"""Figures: fine-tuning (LoRA parameter counts, a worked ROUGE example, memory by method).
+"""Figures: fine-tuning (LoRA parameter counts and block diagram, worked ROUGE and BLEU
+examples, memory by method, training compute of fine-tuning against pre-training).
 
 Every number drawn here comes from :mod:`genai_notes.science.peft`,
-:mod:`genai_notes.science.metrics` and :mod:`genai_notes.science.units`.
+:mod:`genai_notes.science.metrics`, :mod:`genai_notes.science.scaling` and
+:mod:`genai_notes.science.units`, or is a reported value with its citation.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
-from genai_notes.science import metrics, peft, units
+from genai_notes.science import metrics, peft, scaling, units
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -503,3 +505,413 @@ def _draw_methods(
     ax.tick_params(axis="x", length=0)
     ax.set_title(f"{_count(size)} parameters", fontsize=10)
     ax.grid(axis="x", visible=False)
+
+
+# --- LoRA block diagram --------------------------------------------------------------------
+
+
+def _diagram_box(
+    ax: Axes, centre: tuple[float, float], size: tuple[float, float], edge: str, fill: str
+) -> None:
+    """A rounded box centred on ``centre``; sizes in inches (the canvas's data units)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    (x, y), (w, h) = centre, size
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0,rounding_size=0.06",
+            facecolor=fill,
+            edgecolor=edge,
+            linewidth=1.3,
+        )
+    )
+
+
+def _diagram_arrow(ax: Axes, points: Sequence[tuple[float, float]], colour: str) -> None:
+    """A polyline arrow through ``points`` with its head at the last point."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
+    path = Path(list(points), [Path.MOVETO] + [Path.LINETO] * (len(points) - 1))
+    ax.add_patch(
+        FancyArrowPatch(
+            path=path,
+            arrowstyle="-|>,head_length=5,head_width=2.6",
+            color=colour,
+            linewidth=1.1,
+            shrinkA=0,
+            shrinkB=0,
+        )
+    )
+
+
+def _lora_rows(d: int, k: int, r: int, alpha: float) -> dict[str, list[str | float]]:
+    """The matrices of one LoRA-adapted layer with their shapes and parameter counts."""
+    adapter = peft.lora_params(k, d, r)
+    return {
+        "matrix": ["W0 (pre-trained)", "A", "B", "A + B (LoRA adapter)", "W0 + (alpha/r) B A"],
+        "shape": [f"{d} x {k}", f"{r} x {k}", f"{d} x {r}", "", f"{d} x {k}"],
+        "parameters": [d * k, r * k, d * r, adapter, d * k],
+        "% of W0": [100 * n / (d * k) for n in (d * k, r * k, d * r, adapter, d * k)],
+        "role": [
+            "frozen during training",
+            "trained; Gaussian initialisation",
+            "trained; zero initialisation, so BA = 0 at the start",
+            f"trained; update scaled by alpha/r = {alpha:g}/{r} = {alpha / r:g}",
+            "merged once for inference; same shape as W0, no extra latency",
+        ],
+    }
+
+
+@figure("finetuning.lora_diagram")
+def lora_diagram(
+    d: Annotated[int, Range(1, 100000)] = 512,
+    k: Annotated[int, Range(1, 100000)] = 64,
+    r: Annotated[int, Range(1, 4096)] = 8,
+    alpha: Annotated[float, Range(0.0, 1024.0, low_open=True)] = 16.0,
+) -> FigureResult:
+    """LoRA as a block diagram: the frozen W0 beside the trained B A path, then merged.
+
+    Args:
+        d: Output width of the adapted matrix W0 (its rows); W0 is d x k.
+        k: Input width of W0 (its columns), the length of the input x.
+        r: The adapter rank: A is r x k and B is d x r; at most min(d, k).
+        alpha: The LoRA scaling constant; the update B A is multiplied by alpha / r.
+    """
+    if r > min(d, k):
+        raise ParameterError(f"r must be at most min(d, k) = {min(d, k)}, got {r}")
+    rows = _lora_rows(d, k, r, alpha)
+    table = Table.from_columns(rows, formats={"parameters": ",d", "% of W0": ".3g"})
+    counts = [int(v) for v in rows["parameters"]]
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        fig.set_layout_engine("none")  # a hand-placed canvas in inches
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_xlim(0.0, 7.0)
+        ax.set_ylim(0.0, 3.7)
+        ax.set_axis_off()
+        _draw_lora_training(ax, d, k, r, alpha, counts, theme)
+        _draw_lora_merged(ax, d, k, r, alpha, theme)
+
+    return FigureResult(table, draw, width=7.0, height=3.7)
+
+
+def _draw_lora_training(
+    ax: Axes, d: int, k: int, r: int, alpha: float, counts: list[int], theme: Theme
+) -> None:
+    """Left panel: x feeds W0 and, in parallel, A then B; the outputs are summed into h."""
+    trained, frozen = theme.highlight, theme.muted
+    text: dict[str, Any] = {"ha": "center", "va": "center", "color": theme.text, "fontsize": 9}
+    ax.text(2.2, 3.5, "Training", fontweight="bold", **{**text, "fontsize": 10})
+    ax.text(2.2, 0.22, f"input x  (length k = {k:,})", **text)
+    _diagram_box(ax, (1.1, 1.65), (1.7, 1.15), frozen, theme.surface)
+    ax.text(1.1, 1.65, f"W\u2080  frozen\n{d:,} \u00d7 {k:,}\n{counts[0]:,} parameters", **text)
+    _diagram_box(ax, (3.35, 1.0), (1.9, 0.5), trained, theme.surface)
+    ax.text(3.35, 1.0, f"A  {r:,} \u00d7 {k:,}, Gaussian init\n{counts[1]:,} trained", **text)
+    _diagram_box(ax, (3.35, 2.05), (1.9, 0.5), trained, theme.surface)
+    ax.text(3.35, 2.05, f"B  {d:,} \u00d7 {r:,}, zero init\n{counts[2]:,} trained", **text)
+    ax.text(
+        3.42,
+        2.55,
+        f"\u00d7 \u03b1/r = {alpha:g}/{r:,} = {alpha / r:.3g}",
+        ha="left",
+        va="center",
+        color=trained,
+        fontsize=9,
+    )
+    circle_y = 2.8
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((2.2, circle_y), 0.14, facecolor="none", edgecolor=theme.text, lw=1.2))
+    ax.text(2.2, circle_y, "+", **{**text, "fontsize": 11})
+    ax.text(
+        2.2, 3.12, f"h = W\u2080x + (\u03b1/r) BAx   (length d = {d:,})", **{**text, "va": "bottom"}
+    )
+    _diagram_arrow(ax, [(2.2, circle_y + 0.14), (2.2, 3.07)], theme.text)
+    _diagram_arrow(ax, [(2.2, 0.36), (2.2, 0.55), (1.1, 0.55), (1.1, 1.075)], frozen)
+    _diagram_arrow(ax, [(2.2, 0.55), (3.35, 0.55), (3.35, 0.75)], trained)
+    _diagram_arrow(ax, [(3.35, 1.25), (3.35, 1.8)], trained)
+    _diagram_arrow(ax, [(3.35, 2.3), (3.35, circle_y), (2.34, circle_y)], trained)
+    _diagram_arrow(ax, [(1.1, 2.225), (1.1, circle_y), (2.06, circle_y)], frozen)
+    ax.text(
+        2.2,
+        0.02,
+        f"trained: r(d + k) = {counts[3]:,} parameters, "
+        f"{100 * counts[3] / counts[0]:.3g}% of W\u2080",
+        ha="center",
+        va="bottom",
+        color=theme.muted,
+        fontsize=8,
+    )
+
+
+def _draw_lora_merged(ax: Axes, d: int, k: int, r: int, alpha: float, theme: Theme) -> None:
+    """Right panel: after training, one matrix of W0's shape replaces the two paths."""
+    text: dict[str, Any] = {"ha": "center", "va": "center", "color": theme.text, "fontsize": 9}
+    ax.plot([4.72, 4.72], [0.25, 3.55], color=theme.muted, lw=0.8, ls=":")
+    ax.text(5.9, 3.5, "Inference (merged)", fontweight="bold", **{**text, "fontsize": 10})
+    ax.text(5.9, 0.22, f"input x  (length {k:,})", **text)
+    _diagram_box(ax, (5.9, 1.75), (2.0, 1.3), theme.text, theme.surface)
+    ax.text(
+        5.9,
+        1.75,
+        f"W = W\u2080 + (\u03b1/r) BA\n{d:,} \u00d7 {k:,}\ncomputed once;\nsame shape as W\u2080",
+        **text,
+    )
+    ax.text(5.9, 3.1, f"h = Wx  (length {d:,})", **text)
+    _diagram_arrow(ax, [(5.9, 0.36), (5.9, 1.1)], theme.text)
+    _diagram_arrow(ax, [(5.9, 2.4), (5.9, 2.95)], theme.text)
+    ax.text(
+        5.9,
+        0.02,
+        "no extra inference latency",
+        ha="center",
+        va="bottom",
+        color=theme.muted,
+        fontsize=8,
+    )
+
+
+# --- BLEU precisions per candidate ---------------------------------------------------------
+
+_BLEU_REFERENCE = "I am very happy to say that I am drinking a warm cup of tea."
+_BLEU_CANDIDATES = [
+    "I am very happy that I am drinking a cup of tea.",
+    "I am very happy that I am drinking a warm cup of tea.",
+    "I am very happy to say that I am drinking a warm tea.",
+    "I am very happy to say that I am drinking a warm cup of tea.",
+]
+_MAX_BLEU_TOKENS = 40
+
+
+def _bleu_rows(reference: str, candidates: list[str]) -> dict[str, list[str | float]]:
+    rows: dict[str, list[str | float]] = {
+        "candidate": [],
+        "c (tokens)": [],
+        "r (tokens)": [],
+        **{f"p{n}": [] for n in range(1, 5)},
+        "brevity penalty": [],
+        "BLEU": [],
+    }
+    for text in candidates:
+        score = metrics.bleu(text, [reference])
+        rows["candidate"].append(text)
+        rows["c (tokens)"].append(score.candidate_length)
+        rows["r (tokens)"].append(score.reference_length)
+        for n in range(1, 5):
+            rows[f"p{n}"].append(score.precisions[n - 1])
+        rows["brevity penalty"].append(score.brevity_penalty)
+        rows["BLEU"].append(score.bleu)
+    return rows
+
+
+@figure("finetuning.bleu_precisions")
+def bleu_precisions(
+    reference: str = _BLEU_REFERENCE,
+    candidates: Annotated[list[str], Length(1, 5)] = _BLEU_CANDIDATES,
+) -> FigureResult:
+    """BLEU-4 per candidate: the clipped precisions p1 to p4, the brevity penalty and the score.
+
+    Args:
+        reference: The human reference translation (at most 40 words once tokenized).
+        candidates: The machine translations to score, one to five (each at most 40 words).
+    """
+    for name, text in [("reference", reference), *(("a candidate", c) for c in candidates)]:
+        n_tokens = len(metrics.tokenize(text))
+        if not 1 <= n_tokens <= _MAX_BLEU_TOKENS:
+            raise ParameterError(
+                f"{name} must have 1 to {_MAX_BLEU_TOKENS} words once tokenized, got {n_tokens}"
+            )
+    rows = _bleu_rows(reference, list(candidates))
+    table = Table.from_columns(
+        rows,
+        formats={
+            **{f"p{n}": ".3f" for n in range(1, 5)},
+            "brevity penalty": ".3f",
+            "BLEU": ".3f",
+        },
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        import textwrap
+
+        ax = fig.add_subplot()
+        width = 0.17
+        bp_style: dict[str, Any] = {
+            "markersize": 9,
+            "markerfacecolor": theme.surface,
+            "markeredgecolor": theme.text,
+            "markeredgewidth": 2.0,
+            "color": theme.text,
+            "linestyle": "none",
+        }
+        for n in range(1, 5):
+            xs = [i + (n - 2.5) * width for i in range(len(candidates))]
+            values = [float(v) for v in rows[f"p{n}"]]
+            ax.bar(xs, values, width * 0.92, color=theme.series[n - 1], label=f"p{n}")
+        for i in range(len(candidates)):
+            bp, score = float(rows["brevity penalty"][i]), float(rows["BLEU"][i])
+            left, right = i - 2 * width, i + 2 * width
+            ax.plot([left, right], [score, score], color=theme.text, lw=2.2, solid_capstyle="butt")
+            ax.plot([i], [bp], "o", **bp_style)
+            ax.text(
+                right + 0.03,
+                score,
+                f"BLEU\n{score:.3f}",
+                va="center",
+                ha="left",
+                fontsize=8,
+                color=theme.text,
+            )
+        ax.plot([], [], color=theme.text, lw=2.2, label="BLEU")
+        ax.plot(
+            [], [], "o", color=theme.highlight, markeredgecolor=theme.text, label="brevity penalty"
+        )
+        labels = [
+            textwrap.fill(str(text), 24) + f"\nc = {int(c)}"
+            for text, c in zip(rows["candidate"], rows["c (tokens)"], strict=True)
+        ]
+        ax.set_xticks(range(len(candidates)), labels, fontsize=8)
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlim(-0.5, len(candidates) - 0.5 + 0.25)
+        ax.set_ylim(0, 1.12)
+        ax.set_ylabel("precision, BP, BLEU (0 to 1)")
+        ax.grid(axis="x", visible=False)
+        refs = sorted({int(v) for v in rows["r (tokens)"]})
+        ax.set_title(
+            f"reference length r = {', '.join(map(str, refs))} tokens: "
+            + textwrap.shorten(reference, 70),
+            fontsize=9,
+            color=theme.muted,
+        )
+        fig.legend(loc="outside lower center", ncols=6, fontsize=9, handlelength=1.4)
+
+    return FigureResult(table, draw, width=7.0, height=4.3)
+
+
+# --- Training compute: fine-tuning against pre-training ------------------------------------
+
+_PUBLISHED_RUNS: tuple[tuple[str, float, float, float | None, str], ...] = (
+    (
+        "Flan-PaLM 540B instruction tuning",
+        540e9,
+        1.4e9,
+        5.6e21,
+        "Chung et al. 2022, arXiv 2210.11416: 1.4B tokens (section 3), 5.6E+21 FLOPs (Table 2)",
+    ),
+    (
+        "LLaMA 7B pre-training",
+        7e9,
+        1e12,
+        None,
+        "Touvron et al. 2023, arXiv 2302.13971, Table 2: 1T tokens (7B nominal)",
+    ),
+    (
+        "PaLM 540B pre-training",
+        540e9,
+        780e9,
+        2.5e24,
+        "Chung et al. 2022, arXiv 2210.11416, Table 2: 780B tokens, 2.5E+24 FLOPs",
+    ),
+)
+"""Published runs: label, parameters N, tokens D, reported FLOPs (None if not reported),
+source."""
+
+
+def _compute_runs(
+    finetune_params: float, single_task_tokens: float, multi_task_tokens: float
+) -> list[tuple[str, float, float, float | None, str]]:
+    size = _count(finetune_params)
+    return [
+        (
+            f"Single-task fine-tune, {size} ({_count(single_task_tokens)} tokens)",
+            finetune_params,
+            single_task_tokens,
+            None,
+            "worked example on the page (1,000 examples x 500 tokens x 3 epochs by default)",
+        ),
+        (
+            f"Multi-task fine-tune, {size} ({_count(multi_task_tokens)} tokens)",
+            finetune_params,
+            multi_task_tokens,
+            None,
+            "worked example on the page (100,000 examples x 500 tokens by default)",
+        ),
+        *_PUBLISHED_RUNS,
+    ]
+
+
+@figure("finetuning.compute_comparison")
+def compute_comparison(
+    finetune_params: Annotated[float, Range(1e8, 1e12)] = 7e9,
+    single_task_tokens: Annotated[float, Range(1e3, 1e12)] = 1.5e6,
+    multi_task_tokens: Annotated[float, Range(1e3, 1e12)] = 50e6,
+) -> FigureResult:
+    """Training compute (6ND FLOPs) of fine-tuning runs beside instruction tuning and pre-training.
+
+    Args:
+        finetune_params: Parameters of the model in the two example fine-tunes (a count).
+        single_task_tokens: Training tokens of the single-task fine-tune (examples x tokens
+            per example x epochs).
+        multi_task_tokens: Training tokens of the multi-task fine-tune.
+    """
+    runs = _compute_runs(finetune_params, single_task_tokens, multi_task_tokens)
+    flops = [float(scaling.training_flops(n, d)) for _, n, d, _, _ in runs]
+    table = Table.from_columns(
+        {
+            "run": [run[0] for run in runs],
+            "parameters N": [run[1] for run in runs],
+            "tokens D": [run[2] for run in runs],
+            "6ND (FLOPs)": flops,
+            "reported (FLOPs)": [run[3] for run in runs],
+            "source": [run[4] for run in runs],
+        },
+        formats={
+            "parameters N": ".3g",
+            "tokens D": ".3g",
+            "6ND (FLOPs)": ".3g",
+            "reported (FLOPs)": ".2g",
+        },
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        y = list(range(len(runs)))[::-1]
+        # fine-tunes, instruction tuning, pre-training
+        colours = [theme.series[0]] * 2 + [theme.series[1]] + [theme.series[2]] * 2
+        ax.barh(y, flops, height=0.6, color=colours)
+        for yi, value, run in zip(y, flops, runs, strict=True):
+            reported = run[3]
+            label = f"  {value:.2g}"
+            if reported is not None:
+                ax.plot(
+                    [reported],
+                    [yi],
+                    "D",
+                    color=theme.highlight,
+                    markeredgecolor=theme.text,
+                    markersize=7,
+                )
+                label = f"  6ND {value:.3g}\n  reported {reported:.2g}"
+            ax.text(
+                max(value, reported or 0.0) * 1.4,
+                yi,
+                label,
+                va="center",
+                color=theme.text,
+                fontsize=9,
+            )
+        ax.plot([], [], "D", color=theme.highlight, markeredgecolor=theme.text, label="reported")
+        ax.set_xscale("log")
+        ax.set_xlim(min(flops) / 3, max(flops) * 3e3)
+        ax.set_yticks(y, [run[0] for run in runs], fontsize=9)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel("training compute (FLOPs, 6ND; log scale)")
+        ax.grid(axis="y", visible=False)
+        ax.grid(which="minor", visible=False)
+        ax.legend(loc="upper right")
+
+    return FigureResult(table, draw, width=7.0, height=3.4)

@@ -1,4 +1,5 @@
-"""Figures: memory (bytes per parameter, training memory, number formats, ZeRO sharding).
+"""Figures: memory (bytes per parameter, weights of real models, training memory, number
+formats, ZeRO sharding).
 
 Every number drawn here comes from :mod:`genai_notes.science.memory`,
 :mod:`genai_notes.science.formats` and :mod:`genai_notes.science.units`.
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from genai_notes.figures.base import FigureResult, Range, Table, figure
+from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
+from genai_notes.figures.registry import ParameterError
 from genai_notes.science import formats, memory, units
 
 if TYPE_CHECKING:
@@ -464,3 +466,94 @@ def zero_stages(
         )
 
     return FigureResult(table, draw, width=7.0, height=4.0)
+
+
+# --- Weights of well-known models -----------------------------------------------------------
+
+_MODELS = [
+    "BERT-Base=110e6",
+    "FLAN-T5-XL=3e9",
+    "LLaMA-7B=6.7e9",
+    "Llama 2 70B=70e9",
+    "GPT-3=175e9",
+    "BLOOM=176e9",
+]
+
+
+def _parse_models(models: list[str]) -> list[tuple[str, float]]:
+    """``"Name=params"`` items to (name, count) pairs, checked."""
+    parsed = []
+    for item in models:
+        name, _, count = item.rpartition("=")
+        try:
+            n_params = float(count)
+        except ValueError:
+            n_params = float("nan")
+        if not name.strip() or not N_PARAMS.contains(n_params):
+            raise ParameterError(
+                f"each model must be 'Name=parameters' with parameters in "
+                f"{N_PARAMS.describe()}, e.g. 'BERT-Base=110e6'; got {item!r}"
+            )
+        parsed.append((name.strip(), n_params))
+    return parsed
+
+
+@figure("memory.model_weights")
+def model_weights(
+    models: Annotated[list[str], Length(1, 8)] = _MODELS,
+    formats: Annotated[list[str], Length(1, 4)] = ["fp32", "fp16", "int8"],  # noqa: B006
+    gpu_memory_gb: Annotated[list[float], Range(1.0, 2000.0), Length(0, 3)] = [24.0, 80.0],  # noqa: B006
+) -> FigureResult:
+    """Memory of the weights alone for well-known models, in several storage formats.
+
+    Args:
+        models: Models as 'Name=parameters', e.g. 'BERT-Base=110e6' (a count of parameters).
+        formats: Storage formats to compare, from fp32, fp16, bf16, int8 and int4.
+        gpu_memory_gb: GPU memory sizes to draw as vertical lines (GB, 10^9 bytes).
+    """
+    parsed = _parse_models(models)
+    unknown = [f for f in formats if f not in memory.DTYPES]
+    if unknown or len(set(formats)) != len(formats):
+        raise ParameterError(
+            f"formats must be distinct items of {', '.join(memory.DTYPES)}; got {formats!r}"
+        )
+    gb = {f: [units.to_gb(memory.weights_bytes(n, f)) for _, n in parsed] for f in formats}
+    columns: dict[str, Sequence[str | float]] = {
+        "model": [name for name, _ in parsed],
+        "parameters": [n for _, n in parsed],
+        **{f"{f} (GB)": values for f, values in gb.items()},
+    }
+    all_gb = [v for values in gb.values() for v in values]
+    table = Table.from_columns(
+        columns,
+        formats={"parameters": ".3g", **{f"{f} (GB)": _number_format(all_gb) for f in formats}},
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        ax = fig.add_subplot()
+        height = 0.8 / len(formats)
+        for j, f in enumerate(formats):
+            ys = [
+                len(parsed) - 1 - i + (len(formats) / 2 - 0.5 - j) * height
+                for i in range(len(parsed))
+            ]
+            ax.barh(ys, gb[f], height=height * 0.9, color=theme.series[j], label=f)
+            for y, value in zip(ys, gb[f], strict=True):
+                ax.text(value * 1.08, y, _number(value), va="center", color=theme.text, fontsize=8)
+        top = len(parsed) - 0.45
+        for gpu in sorted(set(gpu_memory_gb)):
+            ax.axvline(gpu, color=theme.text, lw=1.0, ls="--", zorder=0.5)
+            ax.text(gpu * 1.06, top, f"{gpu:g} GB GPU", color=theme.text, fontsize=8, va="bottom")
+        ax.set_xscale("log")
+        ax.set_xlim(min(all_gb) / 2, max(all_gb) * 4)
+        ax.set_ylim(-0.6, len(parsed) - 0.1)
+        labels = [f"{name}\n{_count(n)}" for name, n in parsed]
+        ax.set_yticks(range(len(parsed))[::-1], labels, fontsize=9)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel("memory for the weights alone (GB, log scale)")
+        ax.grid(axis="y", visible=False)
+        ax.grid(which="minor", visible=False)
+        _thousands(ax.xaxis, max(all_gb))
+        fig.legend(loc="outside lower center", ncols=len(formats), fontsize=9)
+
+    return FigureResult(table, draw, width=7.0, height=4.5)

@@ -10,6 +10,7 @@ import importlib
 import inspect
 import math
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -23,7 +24,9 @@ BUILTIN_MODULES = (
     "genai_notes.figures.memory",
     "genai_notes.figures.scaling",
     "genai_notes.figures.diagrams",
+    "genai_notes.figures.workflows",
     "genai_notes.figures.finetuning",
+    "genai_notes.figures.overview",
 )
 
 
@@ -80,8 +83,9 @@ class FigureDef:
         """The code this figure runs from its own module (part of its cache key).
 
         The function's source, plus the source (or, for data, the ``repr``) of every global
-        of the same module it uses, followed transitively: editing a helper redraws the
-        figures that call it, and only those.
+        it uses from its own module or from any ``genai_notes.figures`` module (such as the
+        shared drawing helpers), followed transitively: editing a helper redraws the figures
+        that call it, and only those.
         """
         return "\n".join(_closure_sources(self.function))
 
@@ -123,28 +127,42 @@ def lookup(figures: Mapping[str, FigureDef], name: str) -> FigureDef:
 
 
 def _closure_sources(function: Callable[..., Any]) -> list[str]:
-    module = function.__module__
-    namespace = function.__globals__
-    seen: set[str] = set()
+    """Source of ``function`` and of the code it reaches in figure modules, transitively."""
+    home = function.__module__
+    seen: set[int] = set()
     parts: list[str] = []
     pending: list[Any] = [function]
     while pending:
         item = pending.pop()
-        if inspect.isfunction(item) or inspect.isclass(item):
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if inspect.ismodule(item):
             parts.append(inspect.getsource(item))
-            codes = [item.__code__] if inspect.isfunction(item) else _class_codes(item)
-            for name in sorted({n for code in codes for n in _names(code)}):
-                value = namespace.get(name)
-                if name in seen or value is None:
-                    continue
-                seen.add(name)
-                if getattr(value, "__module__", None) == module and (
-                    inspect.isfunction(value) or inspect.isclass(value)
-                ):
-                    pending.append(value)
-                elif isinstance(value, int | float | str | tuple | list | dict | frozenset):
-                    parts.append(f"{name} = {value!r}")
+            continue
+        parts.append(inspect.getsource(item))
+        namespace = item.__globals__ if inspect.isfunction(item) else vars(
+            sys.modules[item.__module__]
+        )
+        codes = [item.__code__] if inspect.isfunction(item) else _class_codes(item)
+        for name in sorted({n for code in codes for n in _names(code)}):
+            value = namespace.get(name)
+            if value is None:
+                continue
+            if _is_figure_code(value, home):
+                pending.append(value)
+            elif isinstance(value, int | float | str | tuple | list | dict | frozenset):
+                parts.append(f"{item.__module__}.{name} = {value!r}")
     return parts
+
+
+def _is_figure_code(value: Any, home: str) -> bool:
+    """Code whose edits should redraw a figure: its own module's, or any figure module's."""
+    module = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
+    if not isinstance(module, str):
+        return False
+    ours = module == home or module.startswith("genai_notes.figures.")
+    return ours and (inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value))
 
 
 def _names(code: types.CodeType) -> set[str]:

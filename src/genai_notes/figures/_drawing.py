@@ -1,0 +1,156 @@
+"""Drawing helpers shared by the diagram modules: boxes, arrows, wrapped text, flow-chart nodes.
+
+Diagrams are boxes, arrows and text on an axis without ticks. The axis fills the figure and its
+data units are inches, so box sizes and font sizes can be reasoned about together.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import Theme
+
+Point = tuple[float, float]
+FONT = 8.5  # diagram text; the brief's minimum is 8 pt
+TIMES = "\u00d7"  # the multiplication sign, as in "N \u00d7 layers"
+
+
+def _canvas(fig: Figure, width: float, height: float) -> Axes:
+    """An axis covering the whole figure whose data units are inches."""
+    fig.set_layout_engine("none")  # the axis is placed by hand; constrained layout would warn
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0.0, width)
+    ax.set_ylim(0.0, height)
+    ax.set_axis_off()
+    return ax
+
+
+def _box(
+    ax: Axes,
+    centre: Point,
+    size: Point,
+    theme: Theme,
+    *,
+    edge: str | None = None,
+    fill: str | None = None,
+    linewidth: float = 1.0,
+    dashed: bool = False,
+) -> None:
+    """A rounded box centred on ``centre`` with ``size`` = (width, height) in inches."""
+    from matplotlib.patches import FancyBboxPatch
+
+    (x, y), (w, h) = centre, size
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0,rounding_size=0.06",
+            facecolor=fill or "none",
+            edgecolor=edge or theme.text,
+            linewidth=linewidth,
+            linestyle="--" if dashed else "-",
+        )
+    )
+
+
+def _arrow(
+    ax: Axes,
+    points: Sequence[Point],
+    colour: str,
+    *,
+    dashed: bool = False,
+    linewidth: float = 1.1,
+    head: bool = True,
+) -> None:
+    """A polyline arrow through ``points``, with its head at the last point."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
+    path = Path(list(points), [Path.MOVETO] + [Path.LINETO] * (len(points) - 1))
+    ax.add_patch(
+        FancyArrowPatch(
+            path=path,
+            arrowstyle="-|>,head_length=5,head_width=2.6" if head else "-",
+            color=colour,
+            linewidth=linewidth,
+            linestyle=(0, (4, 2.5)) if dashed else "-",
+            shrinkA=0,
+            shrinkB=0,
+            joinstyle="miter",
+        )
+    )
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap each line of ``text`` to ``width`` characters, never at a hyphen."""
+    return "\n".join(
+        line
+        for part in text.split("\n")
+        for line in textwrap.wrap(part, width, break_on_hyphens=False)
+    )
+
+
+def _readable_on(fill: str, theme: Theme) -> str:
+    """Of the theme's text and surface colours, the one with more contrast on ``fill``."""
+    from matplotlib.colors import to_rgb
+
+    def luminance(colour: str) -> float:
+        channels = [
+            c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)
+        ]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    def contrast(a: str, b: str) -> float:
+        la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+        return (la + 0.05) / (lb + 0.05)
+
+    return max((theme.text, theme.surface), key=lambda c: contrast(c, fill))
+
+
+# --- flow-chart nodes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Node:
+    """A box of a flow diagram: its table row, where it sits and what it says."""
+
+    name: str
+    does: str
+    shown: str
+    centre: Point
+    size: Point
+
+
+def _edge(
+    node: _Node, side: Literal["left", "right", "top", "bottom"], shift: float = 0.0
+) -> Point:
+    """A point on one side of a box, ``shift`` inches along that side from its middle."""
+    (x, y), (w, h) = node.centre, node.size
+    return {
+        "left": (x - w / 2, y + shift),
+        "right": (x + w / 2, y + shift),
+        "top": (x + shift, y + h / 2),
+        "bottom": (x + shift, y - h / 2),
+    }[side]
+
+
+def _draw_node(ax: Axes, node: _Node, theme: Theme, edge: str) -> None:
+    """A node's box, outlined in ``edge``, with its text in the middle."""
+    _box(ax, node.centre, node.size, theme, edge=edge, fill=theme.surface, linewidth=1.3)
+    ax.text(
+        *node.centre,
+        node.shown,
+        ha="center",
+        va="center",
+        fontsize=FONT,
+        color=theme.text,
+        linespacing=1.15,
+    )

@@ -1,0 +1,92 @@
+"""The real site with every figure cached: nothing drawn, and matplotlib never imported.
+
+Each build runs in its own Python process through the MkDocs API, into a temporary site
+folder and with a temporary copy of the project's figure cache, so the project's ``.cache``
+is left as it was. No timings here: ``scripts/bench`` measures those.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.site.helpers import ROOT
+
+PROJECT_CACHE = ROOT / ".cache/plugin/genai-notes"
+
+# Build once; log INFO (the plugin's "figures: ..." line) to stderr; report on stdout whether
+# this process imported matplotlib.
+BUILD = """
+import json, logging, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+config_file, site_dir, cache_dir = sys.argv[1:4]
+handler = logging.StreamHandler(sys.stderr)
+logging.getLogger("mkdocs").addHandler(handler)
+logging.getLogger("mkdocs").setLevel(logging.INFO)
+config = load_config(config_file, site_dir=site_dir)
+config.plugins["genai-notes"].config.cache_dir = cache_dir
+build(config)
+print(json.dumps({"matplotlib": "matplotlib" in sys.modules}))
+"""
+
+
+@dataclass(frozen=True)
+class Build:
+    """What one build of the real site reported."""
+
+    drawn: int
+    cached: int
+    failed: int
+    matplotlib: bool
+
+
+def _build(site_dir: Path, cache_dir: Path) -> Build:
+    result = subprocess.run(
+        [sys.executable, "-c", BUILD, str(ROOT / "mkdocs.yml"), str(site_dir), str(cache_dir)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"figures: (\d+) drawn, (\d+) from the cache, (\d+) failed", result.stderr)
+    assert match, result.stderr
+    drawn, cached, failed = (int(group) for group in match.groups())
+    imported = json.loads(result.stdout.strip().splitlines()[-1])["matplotlib"]
+    return Build(drawn, cached, failed, imported)
+
+
+@pytest.fixture(scope="module")
+def warm_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A build of the real site whose figures a first build has all cached."""
+    folder = tmp_path_factory.mktemp("cache-behaviour")
+    cache_dir = folder / "cache"
+    if PROJECT_CACHE.is_dir():  # a head start; the first build draws whatever is missing
+        shutil.copytree(PROJECT_CACHE, cache_dir)
+    first = _build(folder / "site-first", cache_dir)
+    assert first.failed == 0, "a figure of the real site failed to draw"
+    return _build(folder / "site-warm", cache_dir)
+
+
+def test_a_warm_build_of_the_real_site_draws_no_figure(warm_build: Build) -> None:
+    assert warm_build.drawn == 0
+    assert warm_build.failed == 0
+    assert warm_build.cached > 0
+
+
+def test_a_fully_cached_build_of_the_real_site_does_not_import_matplotlib(
+    warm_build: Build,
+) -> None:
+    assert warm_build.drawn == 0
+    assert not warm_build.matplotlib
