@@ -349,7 +349,7 @@
   // --- 1. Memory ------------------------------------------------------------------------
 
   var INT = function (max) {
-    return { min: 1, max: max, integer: true, suffixes: true };
+    return { min: 1, max: max, integer: true, suffixes: false };
   };
 
   function buildMemory(root) {

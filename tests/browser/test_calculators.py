@@ -124,7 +124,9 @@ def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
     page = open_page("memory")
     cases = memory_cases(np.random.default_rng(20240607))
     results = page.evaluate(
-        "(cases) => {" + CAMEL_JS + """
+        "(cases) => {"
+        + CAMEL_JS
+        + """
         return cases.map((c) => {
           const g = window.genaiNotes, k = c.kw, s = c.shape;
           return {
@@ -158,7 +160,11 @@ def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
         assert_close(
             js["kv"],
             memory.kv_cache_bytes(
-                k["n_layers"], k["n_kv_heads"], k["head_dim"], k["seq_len"], k["batch"],
+                k["n_layers"],
+                k["n_kv_heads"],
+                k["head_dim"],
+                k["seq_len"],
+                k["batch"],
                 case["dtype"],
             ),
             what + " kv",
@@ -170,8 +176,11 @@ def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
         )  # fmt: skip
         assert js["params"] == expected_params, what
         assert_close(js["weights"], memory.weights_bytes(k["n_params"], case["dtype"]), what)
-        assert_close(js["zero"], memory.zero_bytes_per_gpu(k["n_params"], k["n_gpus"], k["stage"]), what)
-        act = memory.activation_bytes(k["n_layers"], k["d_model"], k["n_heads"], k["seq_len"], k["batch"])
+        zero = memory.zero_bytes_per_gpu(k["n_params"], k["n_gpus"], k["stage"])
+        assert_close(js["zero"], zero, what + " zero")
+        act = memory.activation_bytes(
+            k["n_layers"], k["d_model"], k["n_heads"], k["seq_len"], k["batch"]
+        )
         assert_close(js["act"], act, what + " activations")
         lora = python_or_error(
             peft.lora_model_params, k["d_model"], k["n_layers"], k["lora_rank"],
@@ -276,7 +285,8 @@ def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> Non
           return {
             scaled: st.scaledLogits, probs: st.probs, afterTopK: st.afterTopK,
             afterTopP: st.afterTopP, keptTopK: st.keptTopK, kept: st.kept,
-            next: g.nextTokenProbs(c.logits, {temperature: c.temperature, topK: c.top_k, topP: c.top_p}),
+            next: g.nextTokenProbs(
+              c.logits, {temperature: c.temperature, topK: c.top_k, topP: c.top_p}),
             softmax: g.softmax(c.logits, c.temperature),
             entropyBits: g.entropy(st.final, 2), entropyNats: g.entropy(st.final),
             greedy: g.greedy(c.logits),
@@ -287,9 +297,8 @@ def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> Non
     )
     for index, (case, js) in enumerate(zip(cases, results, strict=True)):
         what = f"case {index}"
-        st = sampling.stages(
-            case["logits"], temperature=case["temperature"], top_k=case["top_k"], top_p=case["top_p"]
-        )
+        settings = {key: case[key] for key in ("temperature", "top_k", "top_p")}
+        st = sampling.stages(case["logits"], **settings)
         assert js["keptTopK"] == st.kept_top_k.tolist(), what + " top-k set"
         assert js["kept"] == st.kept.tolist(), what + " surviving set"
         assert_close(js["scaled"], st.scaled_logits, what + " scaled")
@@ -346,7 +355,7 @@ def choose(page: Any, label: str, option_text: str) -> None:
     for key in ["Home"] + ["ArrowDown"] * 10:
         page.keyboard.press(key)
         if page.evaluate(
-            "(id) => { const s = document.getElementById(id); return s.options[s.selectedIndex].text; }",
+            "(id) => document.getElementById(id).selectedOptions[0].text",
             target,
         ).startswith(option_text):
             return
@@ -357,8 +366,10 @@ def row_cells(page: Any, calculator: str, first_cell: str, table: int = 0) -> li
     tables = page.locator(f"[data-calculator={calculator}] .genai-calc__results table")
     # The memory table's first cell holds a label and a formula: match the label alone.
     first = page.locator("th, th > .genai-calc__part > .genai-calc__label")
-    row = tables.nth(table).locator("tr").filter(
-        has=first.filter(has_text=re.compile(f"^{re.escape(first_cell)}$"))
+    row = (
+        tables.nth(table)
+        .locator("tr")
+        .filter(has=first.filter(has_text=re.compile(f"^{re.escape(first_cell)}$")))
     )
     return [text.strip() for text in row.first.locator("th, td").all_inner_texts()]
 
@@ -486,7 +497,8 @@ def test_bad_input_shows_a_message_and_keeps_the_last_result(
         error = page.locator(f"#{target}-error")
         assert message.lower() in error.inner_text().lower(), (label, text)
         assert page.locator(f"#{target}").get_attribute("aria-invalid") == "true"
-        assert f"{target}-error" in str(page.locator(f"#{target}").get_attribute("aria-describedby"))
+        described_by = page.locator(f"#{target}").get_attribute("aria-describedby")
+        assert f"{target}-error" in str(described_by)
         assert results.inner_text() == good, (label, text)
         whole = page.locator(f"[data-calculator={calculator}]").inner_text()
         assert "NaN" not in whole and "Infinity" not in whole
@@ -523,6 +535,4 @@ def test_calculator_is_built_after_instant_navigation(open_page: Any) -> None:
     page.locator(".md-nav__link[href$='scaling-laws/']").first.click()
     page.locator("[data-calculator=scaling] .genai-calc__results table").first.wait_for()
     assert page.locator("[data-calculator=scaling] .genai-calc").count() == 1
-    assert not math.isnan(
-        page.evaluate("window.genaiNotes.computeOptimal(1e23, 'epoch2024')[0]")
-    )
+    assert not math.isnan(page.evaluate("window.genaiNotes.computeOptimal(1e23, 'epoch2024')[0]"))

@@ -141,8 +141,8 @@ def _closure_sources(function: Callable[..., Any]) -> list[str]:
             parts.append(inspect.getsource(item))
             continue
         parts.append(inspect.getsource(item))
-        namespace = item.__globals__ if inspect.isfunction(item) else vars(
-            sys.modules[item.__module__]
+        namespace = (
+            item.__globals__ if inspect.isfunction(item) else vars(sys.modules[item.__module__])
         )
         codes = [item.__code__] if inspect.isfunction(item) else _class_codes(item)
         for name in sorted({n for code in codes for n in _names(code)}):
