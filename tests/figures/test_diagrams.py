@@ -15,18 +15,14 @@ import pytest
 from genai_notes.figures import registry
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
-from genai_notes.figures.style import DARK, LIGHT
+from genai_notes.figures.style import DARK, LIGHT, Theme
+from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
 
 FIGURES = registry.collect(["genai_notes.figures.diagrams"])
 
 
 def fig(name: str) -> FigureDef:
     return FIGURES[name]
-
-
-def column(result: Any, heading: str) -> list[Any]:
-    index = result.table.columns.index(heading)
-    return [row[index] for row in result.table.rows]
 
 
 # --- transformer ---
@@ -186,12 +182,11 @@ def test_attention_hatches_masked_cells_only_when_causal() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
-@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
-def test_every_diagram_renders_text_as_text_and_the_same_bytes_twice(name: str, theme: Any) -> None:
-    first = render_svg(fig(name).call({}), theme)
-    second = render_svg(fig(name).call({}), theme)
-    assert b"<text" in first
-    assert first == second
+@each_theme
+def test_every_diagram_renders_text_as_text_and_the_same_bytes_twice(
+    name: str, theme: Theme
+) -> None:
+    assert_same_svg_with_text_twice(fig(name), theme)
 
 
 @pytest.mark.parametrize("variant", ["encoder-only", "decoder-only"])

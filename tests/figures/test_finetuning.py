@@ -7,11 +7,10 @@ from typing import Any
 import pytest
 
 from genai_notes.figures import registry
-from genai_notes.figures.base import FigureResult
 from genai_notes.figures.registry import FigureDef, ParameterError
-from genai_notes.figures.render import render_svg
-from genai_notes.figures.style import DARK, LIGHT
+from genai_notes.figures.style import Theme
 from genai_notes.science import memory, metrics, peft, scaling
+from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
 
 FIGURES = registry.collect(["genai_notes.figures.finetuning"])
 NAMES = [
@@ -26,11 +25,6 @@ NAMES = [
 
 def fig(name: str) -> FigureDef:
     return FIGURES[name]
-
-
-def column(result: FigureResult, heading: str) -> list[Any]:
-    index = result.table.columns.index(heading)
-    return [row[index] for row in result.table.rows]
 
 
 def test_the_family_registers_exactly_its_six_figures() -> None:
@@ -329,9 +323,6 @@ def test_compute_comparison_refuses_out_of_range_counts(params: dict[str, Any]) 
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
-def test_each_figure_renders_the_same_svg_with_text_twice(name: str, theme: Any) -> None:
-    first = render_svg(fig(name).call({}), theme)
-    second = render_svg(fig(name).call({}), theme)
-    assert b"<text" in first
-    assert first == second
+@each_theme
+def test_each_figure_renders_the_same_svg_with_text_twice(name: str, theme: Theme) -> None:
+    assert_same_svg_with_text_twice(fig(name), theme)

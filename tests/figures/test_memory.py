@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from genai_notes.figures import registry
-from genai_notes.figures.base import FigureResult
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import DARK, LIGHT
 from genai_notes.science import formats, memory
+from tests.figures.helpers import assert_same_svg_with_text_twice, column
 
 FIGURES = registry.collect(["genai_notes.figures.memory"])
 DRAWN = [
@@ -26,11 +26,6 @@ DRAWN = [
 
 def fig(name: str) -> FigureDef:
     return FIGURES[name]
-
-
-def column(result: FigureResult, heading: str) -> list[Any]:
-    index = result.table.columns.index(heading)
-    return [row[index] for row in result.table.rows]
 
 
 def test_the_family_registers_exactly_its_six_figures() -> None:
@@ -236,10 +231,7 @@ def test_zero_stages_refuses_bad_parameters(params: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", DRAWN)
 def test_each_figure_renders_text_and_the_same_svg_twice(name: str) -> None:
     for theme in (LIGHT, DARK):
-        first = render_svg(fig(name).call({}), theme)
-        second = render_svg(fig(name).call({}), theme)
-        assert b"<text" in first
-        assert first == second
+        assert_same_svg_with_text_twice(fig(name), theme)
 
 
 def test_per_format_table_has_no_image() -> None:

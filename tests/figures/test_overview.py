@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 
 from genai_notes.figures import registry
-from genai_notes.figures.base import FigureResult
 from genai_notes.figures.registry import FigureDef, ParameterError
-from genai_notes.figures.render import render_svg
-from genai_notes.figures.style import DARK, LIGHT
+from genai_notes.figures.style import Theme
+from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
 
 FIGURES = registry.collect(["genai_notes.figures.overview"])
 NAMES = ["overview.use_cases", "overview.in_context_gains"]
@@ -18,11 +17,6 @@ NAMES = ["overview.use_cases", "overview.in_context_gains"]
 
 def fig(name: str) -> FigureDef:
     return FIGURES[name]
-
-
-def column(result: FigureResult, heading: str) -> list[Any]:
-    index = result.table.columns.index(heading)
-    return [row[index] for row in result.table.rows]
 
 
 def test_the_family_registers_exactly_its_two_figures() -> None:
@@ -120,9 +114,6 @@ def test_in_context_gains_refuses_an_unknown_task_or_no_models() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
-def test_each_figure_renders_the_same_svg_with_text_twice(name: str, theme: Any) -> None:
-    first = render_svg(fig(name).call({}), theme)
-    second = render_svg(fig(name).call({}), theme)
-    assert b"<text" in first
-    assert first == second
+@each_theme
+def test_each_figure_renders_the_same_svg_with_text_twice(name: str, theme: Theme) -> None:
+    assert_same_svg_with_text_twice(fig(name), theme)

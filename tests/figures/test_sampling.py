@@ -15,18 +15,13 @@ import pytest
 from genai_notes.figures import registry
 from genai_notes.figures import sampling as figures
 from genai_notes.figures.registry import ParameterError
-from genai_notes.figures.render import render_svg
-from genai_notes.figures.style import DARK, LIGHT
+from genai_notes.figures.style import Theme
 from genai_notes.science import sampling
+from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
 
 FIGURES = registry.collect(["genai_notes.figures.sampling"])
 LOGITS = [2.0, 1.6, 1.2, 0.9, 0.2, -1.0]
 TOKENS = ["delicious", "hot", "good", "cold", "salty", "purple"]
-
-
-def column(result: Any, name: str) -> list[Any]:
-    index = result.table.columns.index(name)
-    return [row[index] for row in result.table.rows]
 
 
 def by_hand_softmax(logits: list[float], temperature: float) -> list[float]:
@@ -225,12 +220,9 @@ def test_greedy_vs_sampled_refuses_bad_parameters(params: dict[str, Any]) -> Non
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
-@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
-def test_renders_the_same_svg_twice(name: str, theme: Any) -> None:
-    first = render_svg(FIGURES[name].call({}), theme)
-    second = render_svg(FIGURES[name].call({}), theme)
-    assert b"<text" in first
-    assert first == second
+@each_theme
+def test_renders_the_same_svg_twice(name: str, theme: Theme) -> None:
+    assert_same_svg_with_text_twice(FIGURES[name], theme)
 
 
 def test_module_imports_without_matplotlib() -> None:

@@ -10,9 +10,9 @@ import pytest
 from genai_notes.figures import registry
 from genai_notes.figures.base import FigureResult, Table
 from genai_notes.figures.registry import ParameterError
-from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import DARK, LIGHT
 from genai_notes.science import scaling
+from tests.figures.helpers import assert_same_svg_with_text_twice
 
 FIGURES = registry.collect(["genai_notes.figures.scaling"])
 DRAWN = ["scaling.kaplan", "scaling.isoflop", "scaling.models", "scaling.pf_days"]
@@ -266,6 +266,4 @@ def test_an_unknown_model_error_lists_the_known_ones() -> None:
 @pytest.mark.parametrize("name", DRAWN)
 def test_drawing_is_svg_text_and_the_same_bytes_twice(name: str) -> None:
     for theme in (LIGHT, DARK):
-        first = render_svg(call(name), theme)
-        assert b"<text" in first
-        assert render_svg(call(name), theme) == first
+        assert_same_svg_with_text_twice(FIGURES[name], theme)

@@ -16,7 +16,8 @@ import pytest
 from genai_notes.figures import registry
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
-from genai_notes.figures.style import DARK, LIGHT
+from genai_notes.figures.style import DARK, LIGHT, Theme
+from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = registry.collect(["genai_notes.figures.workflows"])
@@ -24,11 +25,6 @@ FIGURES = registry.collect(["genai_notes.figures.workflows"])
 
 def fig(name: str) -> FigureDef:
     return FIGURES[name]
-
-
-def column(result: Any, heading: str) -> list[Any]:
-    index = result.table.columns.index(heading)
-    return [row[index] for row in result.table.rows]
 
 
 def test_workflows_keep_the_diagram_names_the_pages_use() -> None:
@@ -90,12 +86,11 @@ def test_lifecycle_highlight_colours_the_chosen_stage() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
-@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
-def test_every_diagram_renders_text_as_text_and_the_same_bytes_twice(name: str, theme: Any) -> None:
-    first = render_svg(fig(name).call({}), theme)
-    second = render_svg(fig(name).call({}), theme)
-    assert b"<text" in first
-    assert first == second
+@each_theme
+def test_every_diagram_renders_text_as_text_and_the_same_bytes_twice(
+    name: str, theme: Theme
+) -> None:
+    assert_same_svg_with_text_twice(fig(name), theme)
 
 
 # --- RLHF loop ---

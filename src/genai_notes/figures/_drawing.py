@@ -42,8 +42,12 @@ def _box(
     fill: str | None = None,
     linewidth: float = 1.0,
     dashed: bool = False,
+    zorder: float | None = None,
 ) -> None:
-    """A rounded box centred on ``centre`` with ``size`` = (width, height) in inches."""
+    """A rounded box centred on ``centre`` with ``size`` = (width, height) in inches.
+
+    ``zorder`` None keeps matplotlib's default for patches.
+    """
     from matplotlib.patches import FancyBboxPatch
 
     (x, y), (w, h) = centre, size
@@ -57,6 +61,7 @@ def _box(
             edgecolor=edge or theme.text,
             linewidth=linewidth,
             linestyle="--" if dashed else "-",
+            zorder=zorder,
         )
     )
 
@@ -69,8 +74,12 @@ def _arrow(
     dashed: bool = False,
     linewidth: float = 1.1,
     head: bool = True,
+    joinstyle: Literal["miter", "round"] = "miter",
 ) -> None:
-    """A polyline arrow through ``points``, with its head at the last point."""
+    """A polyline arrow through ``points``, with its head at the last point.
+
+    ``joinstyle`` "round" is matplotlib's default for arrows; "miter" gives square corners.
+    """
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
 
@@ -84,7 +93,7 @@ def _arrow(
             linestyle=(0, (4, 2.5)) if dashed else "-",
             shrinkA=0,
             shrinkB=0,
-            joinstyle="miter",
+            joinstyle=joinstyle,
         )
     )
 

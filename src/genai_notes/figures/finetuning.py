@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 
+from genai_notes.figures._drawing import _arrow, _box, _canvas
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
 from genai_notes.science import metrics, peft, scaling, units
@@ -510,44 +511,6 @@ def _draw_methods(
 # --- LoRA block diagram --------------------------------------------------------------------
 
 
-def _diagram_box(
-    ax: Axes, centre: tuple[float, float], size: tuple[float, float], edge: str, fill: str
-) -> None:
-    """A rounded box centred on ``centre``; sizes in inches (the canvas's data units)."""
-    from matplotlib.patches import FancyBboxPatch
-
-    (x, y), (w, h) = centre, size
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0,rounding_size=0.06",
-            facecolor=fill,
-            edgecolor=edge,
-            linewidth=1.3,
-        )
-    )
-
-
-def _diagram_arrow(ax: Axes, points: Sequence[tuple[float, float]], colour: str) -> None:
-    """A polyline arrow through ``points`` with its head at the last point."""
-    from matplotlib.patches import FancyArrowPatch
-    from matplotlib.path import Path
-
-    path = Path(list(points), [Path.MOVETO] + [Path.LINETO] * (len(points) - 1))
-    ax.add_patch(
-        FancyArrowPatch(
-            path=path,
-            arrowstyle="-|>,head_length=5,head_width=2.6",
-            color=colour,
-            linewidth=1.1,
-            shrinkA=0,
-            shrinkB=0,
-        )
-    )
-
-
 def _lora_rows(d: int, k: int, r: int, alpha: float) -> dict[str, list[str | float]]:
     """The matrices of one LoRA-adapted layer with their shapes and parameter counts."""
     adapter = peft.lora_params(k, d, r)
@@ -588,11 +551,7 @@ def lora_diagram(
     counts = [int(v) for v in rows["parameters"]]
 
     def draw(fig: Figure, theme: Theme) -> None:
-        fig.set_layout_engine("none")  # a hand-placed canvas in inches
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.set_xlim(0.0, 7.0)
-        ax.set_ylim(0.0, 3.7)
-        ax.set_axis_off()
+        ax = _canvas(fig, 7.0, 3.7)
         _draw_lora_training(ax, d, k, r, alpha, counts, theme)
         _draw_lora_merged(ax, d, k, r, alpha, theme)
 
@@ -607,11 +566,11 @@ def _draw_lora_training(
     text: dict[str, Any] = {"ha": "center", "va": "center", "color": theme.text, "fontsize": 9}
     ax.text(2.2, 3.5, "Training", fontweight="bold", **{**text, "fontsize": 10})
     ax.text(2.2, 0.22, f"input x  (length k = {k:,})", **text)
-    _diagram_box(ax, (1.1, 1.65), (1.7, 1.15), frozen, theme.surface)
+    _box(ax, (1.1, 1.65), (1.7, 1.15), theme, edge=frozen, fill=theme.surface, linewidth=1.3)
     ax.text(1.1, 1.65, f"W\u2080  frozen\n{d:,} \u00d7 {k:,}\n{counts[0]:,} parameters", **text)
-    _diagram_box(ax, (3.35, 1.0), (1.9, 0.5), trained, theme.surface)
+    _box(ax, (3.35, 1.0), (1.9, 0.5), theme, edge=trained, fill=theme.surface, linewidth=1.3)
     ax.text(3.35, 1.0, f"A  {r:,} \u00d7 {k:,}, Gaussian init\n{counts[1]:,} trained", **text)
-    _diagram_box(ax, (3.35, 2.05), (1.9, 0.5), trained, theme.surface)
+    _box(ax, (3.35, 2.05), (1.9, 0.5), theme, edge=trained, fill=theme.surface, linewidth=1.3)
     ax.text(3.35, 2.05, f"B  {d:,} \u00d7 {r:,}, zero init\n{counts[2]:,} trained", **text)
     ax.text(
         3.42,
@@ -630,12 +589,12 @@ def _draw_lora_training(
     ax.text(
         2.2, 3.12, f"h = W\u2080x + (\u03b1/r) BAx   (length d = {d:,})", **{**text, "va": "bottom"}
     )
-    _diagram_arrow(ax, [(2.2, circle_y + 0.14), (2.2, 3.07)], theme.text)
-    _diagram_arrow(ax, [(2.2, 0.36), (2.2, 0.55), (1.1, 0.55), (1.1, 1.075)], frozen)
-    _diagram_arrow(ax, [(2.2, 0.55), (3.35, 0.55), (3.35, 0.75)], trained)
-    _diagram_arrow(ax, [(3.35, 1.25), (3.35, 1.8)], trained)
-    _diagram_arrow(ax, [(3.35, 2.3), (3.35, circle_y), (2.34, circle_y)], trained)
-    _diagram_arrow(ax, [(1.1, 2.225), (1.1, circle_y), (2.06, circle_y)], frozen)
+    _arrow(ax, [(2.2, circle_y + 0.14), (2.2, 3.07)], theme.text, joinstyle="round")
+    _arrow(ax, [(2.2, 0.36), (2.2, 0.55), (1.1, 0.55), (1.1, 1.075)], frozen, joinstyle="round")
+    _arrow(ax, [(2.2, 0.55), (3.35, 0.55), (3.35, 0.75)], trained, joinstyle="round")
+    _arrow(ax, [(3.35, 1.25), (3.35, 1.8)], trained, joinstyle="round")
+    _arrow(ax, [(3.35, 2.3), (3.35, circle_y), (2.34, circle_y)], trained, joinstyle="round")
+    _arrow(ax, [(1.1, 2.225), (1.1, circle_y), (2.06, circle_y)], frozen, joinstyle="round")
     ax.text(
         2.2,
         0.02,
@@ -654,7 +613,7 @@ def _draw_lora_merged(ax: Axes, d: int, k: int, r: int, alpha: float, theme: The
     ax.plot([4.72, 4.72], [0.25, 3.55], color=theme.muted, lw=0.8, ls=":")
     ax.text(5.9, 3.5, "Inference (merged)", fontweight="bold", **{**text, "fontsize": 10})
     ax.text(5.9, 0.22, f"input x  (length {k:,})", **text)
-    _diagram_box(ax, (5.9, 1.75), (2.0, 1.3), theme.text, theme.surface)
+    _box(ax, (5.9, 1.75), (2.0, 1.3), theme, edge=theme.text, fill=theme.surface, linewidth=1.3)
     ax.text(
         5.9,
         1.75,
@@ -662,8 +621,8 @@ def _draw_lora_merged(ax: Axes, d: int, k: int, r: int, alpha: float, theme: The
         **text,
     )
     ax.text(5.9, 3.1, f"h = Wx  (length {d:,})", **text)
-    _diagram_arrow(ax, [(5.9, 0.36), (5.9, 1.1)], theme.text)
-    _diagram_arrow(ax, [(5.9, 2.4), (5.9, 2.95)], theme.text)
+    _arrow(ax, [(5.9, 0.36), (5.9, 1.1)], theme.text, joinstyle="round")
+    _arrow(ax, [(5.9, 2.4), (5.9, 2.95)], theme.text, joinstyle="round")
     ax.text(
         5.9,
         0.02,

@@ -64,6 +64,24 @@ def _format_columns(n_params: float) -> dict[str, list[float]]:
     }
 
 
+def _format_table(n_params: float, columns: dict[str, list[float]], *, bits: bool) -> Table:
+    """Each storage format's bytes per parameter and weight memory, with its bits if ``bits``."""
+    per_param = columns["bytes per parameter"]
+    gb_col, gib_col = f"memory (GB) for {_count(n_params)}", f"memory (GiB) for {_count(n_params)}"
+    data: dict[str, Sequence[str | float]] = {"format": list(memory.DTYPES)}
+    if bits:
+        data["bits"] = [round(b * 8) for b in per_param]
+    data |= {"bytes per parameter": per_param, gb_col: columns["GB"], gib_col: columns["GiB"]}
+    return Table.from_columns(
+        data,
+        formats={
+            "bytes per parameter": "g",
+            gb_col: _number_format(columns["GB"]),
+            gib_col: _number_format(columns["GiB"]),
+        },
+    )
+
+
 @figure("memory.weights_per_format")
 def weights_per_format(
     n_params: Annotated[float, N_PARAMS] = 1e9,
@@ -77,20 +95,7 @@ def weights_per_format(
     """
     dtypes = list(memory.DTYPES)
     columns = _format_columns(n_params)
-    gb_col, gib_col = f"memory (GB) for {_count(n_params)}", f"memory (GiB) for {_count(n_params)}"
-    table = Table.from_columns(
-        {
-            "format": dtypes,
-            "bytes per parameter": columns["bytes per parameter"],
-            gb_col: columns["GB"],
-            gib_col: columns["GiB"],
-        },
-        formats={
-            "bytes per parameter": "g",
-            gb_col: _number_format(columns["GB"]),
-            gib_col: _number_format(columns["GiB"]),
-        },
-    )
+    table = _format_table(n_params, columns, bits=False)
     other = "GiB" if unit == "GB" else "GB"
 
     def draw(fig: Figure, theme: Theme) -> None:
@@ -123,24 +128,7 @@ def per_format_table(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult
     Args:
         n_params: Number of parameters of the model (a count, e.g. 1e9 for 1B).
     """
-    dtypes = list(memory.DTYPES)
-    columns = _format_columns(n_params)
-    gb_col, gib_col = f"memory (GB) for {_count(n_params)}", f"memory (GiB) for {_count(n_params)}"
-    table = Table.from_columns(
-        {
-            "format": dtypes,
-            "bits": [round(b * 8) for b in columns["bytes per parameter"]],
-            "bytes per parameter": columns["bytes per parameter"],
-            gb_col: columns["GB"],
-            gib_col: columns["GiB"],
-        },
-        formats={
-            "bytes per parameter": "g",
-            gb_col: _number_format(columns["GB"]),
-            gib_col: _number_format(columns["GiB"]),
-        },
-    )
-    return FigureResult(table)
+    return FigureResult(_format_table(n_params, _format_columns(n_params), bits=True))
 
 
 # --- Training memory ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Annotated, Literal
 
+from genai_notes.figures._drawing import _box, _canvas
 from genai_notes.figures.base import FigureResult, Length, Table, figure
 from genai_notes.figures.registry import ParameterError
 
@@ -77,12 +78,8 @@ def use_cases(highlight: UseCase = "none") -> FigureResult:
     )
 
     def draw(fig: Figure, theme: Theme) -> None:
-        fig.set_layout_engine("none")  # a hand-placed canvas in inches
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
         width, height = 7.0, 3.4
-        ax.set_xlim(0.0, width)
-        ax.set_ylim(0.0, height)
-        ax.set_axis_off()
+        ax = _canvas(fig, width, height)
         centre = (width / 2, height / 2)
         hub, spoke = (1.9, 0.7), (1.95, 0.62)
         _spoke_box(
@@ -123,20 +120,16 @@ def _spoke_box(
     *,
     bold: bool = False,
 ) -> None:
-    from matplotlib.patches import FancyBboxPatch
-
-    (x, y), (w, h) = centre, size
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0,rounding_size=0.06",
-            facecolor=theme.surface,
-            edgecolor=edge,
-            linewidth=1.6 if bold else 1.2,
-            zorder=2,
-        )
+    x, y = centre
+    _box(
+        ax,
+        centre,
+        size,
+        theme,
+        edge=edge,
+        fill=theme.surface,
+        linewidth=1.6 if bold else 1.2,
+        zorder=2,
     )
     title, _, rest = label.partition("\n")
     ax.text(

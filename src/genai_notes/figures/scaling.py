@@ -94,6 +94,32 @@ def _ramp(theme: Theme, count: int) -> list[tuple[float, float, float, float]]:
     return [ramp(x) for x in np.linspace(0.0, 1.0, count)]
 
 
+def _offset_label(
+    ax: Axes,
+    text: str,
+    xy: tuple[float, float],
+    offset: tuple[float, float],
+    theme: Theme,
+    *,
+    ha: str = "left",
+    va: str = "center",
+    fontsize: float = 8,
+    xycoords: str | tuple[str, str] = "data",
+) -> None:
+    """Text in the theme's colour, ``offset`` points away from the point ``xy``."""
+    ax.annotate(
+        text,
+        xy,
+        xycoords=xycoords,
+        xytext=offset,
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=fontsize,
+        color=theme.text,
+    )
+
+
 def _style_log_axes(ax: Axes, theme: Theme) -> None:
     ax.grid(True, which="major")
     ax.grid(False, which="minor")
@@ -226,15 +252,8 @@ def isoflop(
         )
         for c in budgets:
             first = next(r for r in rows if r[0] == c)
-            ax.annotate(
-                rf"$C={_tex_sci(c)}$",
-                (first[2], first[4]),
-                xytext=(-3, 0),
-                textcoords="offset points",
-                ha="right",
-                va="center",
-                fontsize=8,
-                color=theme.text,
+            _offset_label(
+                ax, rf"$C={_tex_sci(c)}$", (first[2], first[4]), (-3, 0), theme, ha="right"
             )
         for row, colour in zip(best, colours, strict=True):
             ax.plot(row[2], row[4], "o", color=colour, mec=theme.text, mew=0.8, ms=6, zorder=4)
@@ -306,16 +325,7 @@ def models(
         for m in chosen:
             ax.plot(m.n_params, m.n_tokens, "o", color=theme.highlight, ms=6, zorder=3)
             dx, dy, ha = _LABEL_OFFSETS.get(m.name, (7, 4, "left"))
-            ax.annotate(
-                m.name,
-                (m.n_params, m.n_tokens),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va="center",
-                fontsize=9,
-                color=theme.text,
-            )
+            _offset_label(ax, m.name, (m.n_params, m.n_tokens), (dx, dy), theme, ha=ha, fontsize=9)
         ax.set_xlim(n_low, n_high)
         ds = [m.n_tokens for m in chosen]
         ax.set_ylim(min(min(ds), ratio * n_low) / 2, max(max(ds), ratio * n_high) * 2)
@@ -394,15 +404,7 @@ def pf_days(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: B006
         shift = height / 2 if has_reported else 0.0
         ax.barh(y - shift, computed, height=height, color=theme.series[0], label="6ND")
         for yi, value in zip(y, computed, strict=True):
-            ax.annotate(
-                f"{value:,.0f}",
-                (value, yi - shift),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color=theme.text,
-            )
+            _offset_label(ax, f"{value:,.0f}", (value, yi - shift), (4, 0), theme)
         if has_reported:
             known = [(yi, r) for yi, r in zip(y, reported, strict=True) if r is not None]
             ax.barh(
@@ -413,15 +415,7 @@ def pf_days(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: B006
                 label="reported",
             )
             for yi, value in known:
-                ax.annotate(
-                    f"{value:,.0f}",
-                    (value, yi + shift),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=8,
-                    color=theme.text,
-                )
+                _offset_label(ax, f"{value:,.0f}", (value, yi + shift), (4, 0), theme)
         ax.set_xscale("log")
         ax.set_xlim(min(computed) / 3, max(computed) * 2.5)
         ax.set_yticks(y, [m.name for m in chosen])
@@ -547,28 +541,26 @@ def domain_frontier(
             # Label on the side away from the lines (slope about 1/2): above a point that lies
             # above the refit's frontier, below and to the right of one on or under it.
             above = m.n_params > scaling.compute_optimal(c, "epoch2024")[0]
-            ax.annotate(
+            _offset_label(
+                ax,
                 f"{m.name}\n{m.tokens_per_param:.0f} tokens/param",
                 (c, m.n_params),
-                xytext=(0, 9) if above else (6, -6),
-                textcoords="offset points",
+                (0, 9) if above else (6, -6),
+                theme,
                 ha="center" if above else "left",
                 va="bottom" if above else "top",
-                fontsize=8,
-                color=theme.text,
             )
         if planning_flops is not None:
             ax.axvline(planning_flops, color=theme.text, ls=":", lw=1.2)
-            ax.annotate(
+            _offset_label(
+                ax,
                 rf"planned budget ${_tex_sci(planning_flops, 2)}$ FLOPs",
                 (planning_flops, 0.03),
-                xycoords=("data", "axes fraction"),
-                xytext=(-4, 0),
-                textcoords="offset points",
+                (-4, 0),
+                theme,
                 ha="right",
                 va="bottom",
-                fontsize=8,
-                color=theme.text,
+                xycoords=("data", "axes fraction"),
             )
         ax.set_xlim(flops_min, flops_max)
         ns = [r[2] for r in rows if r[2] is not None]

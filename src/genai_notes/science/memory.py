@@ -121,6 +121,15 @@ def weights_bytes(n_params: float, dtype: str = "fp32") -> float:
     return positive_number("n_params", n_params) * bytes_per_param(dtype)
 
 
+_COURSE_TRAINING_PARTS: Final = (
+    ("weights (fp32)", 4.0),
+    ("Adam optimizer states (2 x fp32)", 8.0),
+    ("gradients (fp32)", 4.0),
+    ("activations and temporary memory", 8.0),
+)
+"""Bytes per parameter of :func:`course_training_bytes`, in the slide's order."""
+
+
 def course_training_bytes(n_params: float) -> MemoryBreakdown:
     """The course's estimate of GPU memory to train a model in full fp32 with Adam.
 
@@ -140,16 +149,17 @@ def course_training_bytes(n_params: float) -> MemoryBreakdown:
     Raises:
         ValueError: For a non-positive parameter count.
     """
-    n = positive_number("n_params", n_params)
-    return MemoryBreakdown(
-        n_params=n,
-        items=(
-            ("weights (fp32)", 4.0 * n),
-            ("Adam optimizer states (2 x fp32)", 8.0 * n),
-            ("gradients (fp32)", 4.0 * n),
-            ("activations and temporary memory", 8.0 * n),
-        ),
-    )
+    return _per_param_breakdown(n_params, _COURSE_TRAINING_PARTS)
+
+
+_MIXED_PRECISION_ADAM_PARTS: Final = (
+    ("parameters (fp16)", 2.0),
+    ("gradients (fp16)", 2.0),
+    ("optimizer: parameter copy (fp32)", 4.0),
+    ("optimizer: momentum (fp32)", 4.0),
+    ("optimizer: variance (fp32)", 4.0),
+)
+"""Bytes per parameter of :func:`mixed_precision_adam_bytes` (ZeRO section 3.1)."""
 
 
 def mixed_precision_adam_bytes(n_params: float) -> MemoryBreakdown:
@@ -168,17 +178,13 @@ def mixed_precision_adam_bytes(n_params: float) -> MemoryBreakdown:
     Raises:
         ValueError: For a non-positive parameter count.
     """
+    return _per_param_breakdown(n_params, _MIXED_PRECISION_ADAM_PARTS)
+
+
+def _per_param_breakdown(n_params: float, parts: tuple[tuple[str, float], ...]) -> MemoryBreakdown:
+    """A breakdown whose parts are fixed bytes per parameter, after checking the count."""
     n = positive_number("n_params", n_params)
-    return MemoryBreakdown(
-        n_params=n,
-        items=(
-            ("parameters (fp16)", 2.0 * n),
-            ("gradients (fp16)", 2.0 * n),
-            ("optimizer: parameter copy (fp32)", 4.0 * n),
-            ("optimizer: momentum (fp32)", 4.0 * n),
-            ("optimizer: variance (fp32)", 4.0 * n),
-        ),
-    )
+    return MemoryBreakdown(n_params=n, items=tuple((label, b * n) for label, b in parts))
 
 
 def _check_stage(stage: object) -> int:

@@ -1,0 +1,29 @@
+"""Helpers the figure tests share: a table's column, one test per theme, stable SVG."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from genai_notes.figures.base import FigureResult
+from genai_notes.figures.registry import FigureDef
+from genai_notes.figures.render import render_svg
+from genai_notes.figures.style import DARK, LIGHT, Theme
+
+each_theme = pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+"""Run the decorated test once in the light theme and once in the dark one."""
+
+
+def column(result: FigureResult, heading: str) -> list[Any]:
+    """The values of the column ``heading`` of the figure's table, in row order."""
+    index = result.table.columns.index(heading)
+    return [row[index] for row in result.table.rows]
+
+
+def assert_same_svg_with_text_twice(figure: FigureDef, theme: Theme) -> None:
+    """Draw the figure at its defaults twice: text stays text and the bytes are the same."""
+    first = render_svg(figure.call({}), theme)
+    second = render_svg(figure.call({}), theme)
+    assert b"<text" in first
+    assert first == second
