@@ -1,0 +1,147 @@
+"""One PDF of the course: every chapter printed through Chromium, merged, with bookmarks."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config import load_config
+from playwright.sync_api import Page, sync_playwright
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import IndirectObject
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIPPED_SECTIONS = {"Authoring"}  # for the people who write the notes, not the course
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One page of the navigation: its title, its section (if any) and its URL path."""
+
+    title: str
+    section: str | None
+    path: str
+
+
+def chapters() -> list[Chapter]:
+    """The pages of mkdocs.yml's navigation in order, without the skipped sections."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+
+    def walk(items: list[object], section: str | None) -> Iterator[Chapter]:
+        for item in items:
+            if not isinstance(item, dict):
+                continue  # an untitled page: there is nothing to call its bookmark
+            for title, value in item.items():
+                if isinstance(value, list):
+                    if title not in SKIPPED_SECTIONS:
+                        yield from walk(value, title)
+                elif isinstance(value, str) and value.endswith(".md"):
+                    yield Chapter(title, section, _url_path(value))
+
+    return list(walk(config["nav"], None))
+
+
+def _url_path(source: str) -> str:
+    stem = source.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
+# Before printing: lazy images load now, and collapsed blocks (a figure's data) open.
+_PREPARE = """async () => {
+  document.querySelectorAll("img[loading=lazy]").forEach((img) => { img.loading = "eager"; });
+  document.querySelectorAll("details").forEach((d) => { d.open = true; });
+  await Promise.all([...document.images].map((img) => img.decode().catch(() => null)));
+}"""
+
+
+def print_chapter(page: Page, url: str) -> bytes:
+    """The PDF of one page, printed with the print style sheet."""
+    page.goto(url, wait_until="load")
+    page.evaluate(_PREPARE)
+    return page.pdf(
+        format="A4",
+        print_background=True,
+        margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+        outline=False,
+    )
+
+
+def make_pdf(base: str, chromium: str, target: Path) -> None:
+    """Print every chapter from ``base`` and merge them with one bookmark per chapter."""
+    writer = PdfWriter()
+    sections: dict[str, IndirectObject] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_context(color_scheme="light").new_page()
+        for chapter in chapters():
+            first = len(writer.pages)
+            writer.append(PdfReader(io.BytesIO(print_chapter(page, base + chapter.path))))
+            parent = None
+            if chapter.section is not None:
+                if chapter.section not in sections:
+                    sections[chapter.section] = writer.add_outline_item(
+                        title=chapter.section, page_number=first
+                    )
+                parent = sections[chapter.section]
+            writer.add_outline_item(title=chapter.title, page_number=first, parent=parent)
+        browser.close()
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    writer.add_metadata({"/Title": config["site_name"]})
+    writer.page_mode = "/UseOutlines"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        writer.write(out)
+
+
+def _serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            """No log."""
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def main() -> None:
+    """Parse arguments, build (unless given a built site), serve and print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "dist/genai-notes.pdf")
+    parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
+    args = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("scripts/pdf needs Chromium: apt-get install -y chromium")
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site
+        if site is None:
+            site = Path(tmp) / "site"
+            subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
+                cwd=ROOT,
+                check=True,
+            )
+        server, base = _serve(site)
+        try:
+            make_pdf(base, chromium, args.out)
+        finally:
+            server.shutdown()
+            server.server_close()
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()
