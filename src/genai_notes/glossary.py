@@ -32,8 +32,12 @@ def read_glossary(path: Path) -> list[Term]:
             names the line.
     """
     terms: dict[str, Term] = {}
+    in_comment = False
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("<!--"):
+        if in_comment or line.lstrip().startswith("<!--"):
+            in_comment = "-->" not in line  # an HTML comment, possibly over several lines
+            continue
+        if not line.strip():
             continue
         match = _ENTRY.match(line)
         if match is None:
