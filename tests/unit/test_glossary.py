@@ -35,7 +35,7 @@ def test_spellings_that_differ_in_case_share_one_entry(tmp_path: Path) -> None:
 def test_comments_and_blank_lines_between_entries_are_skipped(tmp_path: Path) -> None:
     path = tmp_path / "abbr.md"
     path.write_text("<!-- about\n  this file -->\n\n*[LLM]: Large.\n\n*[PEFT]: Small.\nnot one\n")
-    with pytest.raises(ValueError, match="abbr.md:7: not a glossary entry"):
+    with pytest.raises(ValueError, match=r"abbr.md:7: not a glossary entry"):
         glossary.read_glossary(path)
     path.write_text("<!-- about\n  this file -->\n\n*[LLM]: Large.\n\n*[PEFT]: Small.\n")
     assert [t.term for t in glossary.read_glossary(path)] == ["LLM", "PEFT"]
