@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
+from dataclasses import dataclass
 
 from genai_notes.figures.base import Cell, FigureResult, Table
 
@@ -46,8 +48,47 @@ def table_csv(table: Table) -> str:
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class Artifacts:
+    """What a page needs of a figure besides its SVGs: kept in the cache, so a warm build
+    calls no figure function.
+
+    Attributes:
+        table_html: The data table as HTML.
+        csv: The data as CSV.
+        size: Width and height in inches of the drawing, or None for a table figure.
+    """
+
+    table_html: str
+    csv: str
+    size: tuple[float, float] | None
+
+    @classmethod
+    def of(cls, result: FigureResult) -> Artifacts:
+        """The artifacts of a figure function's result."""
+        size = None if result.draw is None else (result.width, result.height)
+        return cls(table_html(result.table), table_csv(result.table), size)
+
+    def to_json(self) -> str:
+        """Serialise for the cache."""
+        return json.dumps({"table_html": self.table_html, "csv": self.csv, "size": self.size})
+
+    @classmethod
+    def from_json(cls, text: str) -> Artifacts:
+        """Read from the cache.
+
+        Raises:
+            ValueError: Not what :meth:`to_json` writes.
+        """
+        data = json.loads(text)
+        size = data["size"]
+        if not isinstance(data["table_html"], str) or not isinstance(data["csv"], str):
+            raise ValueError("not figure artifacts")
+        return cls(data["table_html"], data["csv"], None if size is None else (size[0], size[1]))
+
+
 def figure_html(
-    result: FigureResult,
+    artifacts: Artifacts,
     *,
     caption: str,
     alt: str,
@@ -59,7 +100,7 @@ def figure_html(
     """A ``<figure>``: the image in each palette (or the table itself), caption, data block.
 
     Args:
-        result: What the figure function returned.
+        artifacts: The figure's table and size.
         caption: The caption (plain text).
         alt: What the figure shows, for readers who cannot see it.
         images: URL of the SVG per theme (``light``/``dark``), relative to the page; None for a
@@ -76,11 +117,12 @@ def figure_html(
     if images is None:
         body = (
             f'<div class="genai-table" role="region" aria-label="{html.escape(alt)}" '
-            f'tabindex="0">{table_html(result.table)}</div>'
+            f'tabindex="0">{artifacts.table_html}</div>'
         )
         data = download
     else:
-        width, height = round(result.width * PX_PER_INCH), round(result.height * PX_PER_INCH)
+        inches = artifacts.size or (7.0, 3.6)
+        width, height = round(inches[0] * PX_PER_INCH), round(inches[1] * PX_PER_INCH)
         body = "".join(
             f'<img src="{html.escape(url)}#only-{theme}" alt="{html.escape(alt)}" '
             f'width="{width}" height="{height}" loading="lazy" decoding="async">'
@@ -89,7 +131,7 @@ def figure_html(
         data = (
             '<details class="genai-data"><summary>Data: the values plotted</summary>'
             f'<div class="genai-table" tabindex="0" role="region" aria-label="Data of the figure">'
-            f"{table_html(result.table)}</div>{download}</details>"
+            f"{artifacts.table_html}</div>{download}</details>"
         )
     # figcaption must be the figure's first or last child, so the data block follows it.
     return (

@@ -87,7 +87,7 @@ class FigureDef:
         shared drawing helpers), followed transitively: editing a helper redraws the figures
         that call it, and only those.
         """
-        return "\n".join(_closure_sources(self.function))
+        return "\n".join(_closure_sources(self.function, {}))
 
     def check(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Return every parameter's value, defaults filled in, after checking ``params``.
@@ -126,8 +126,17 @@ def lookup(figures: Mapping[str, FigureDef], name: str) -> FigureDef:
     raise ParameterError(f"unknown figure '{name}'{hint}")
 
 
-def _closure_sources(function: Callable[..., Any]) -> list[str]:
-    """Source of ``function`` and of the code it reaches in figure modules, transitively."""
+def sources(figures: Mapping[str, FigureDef]) -> dict[str, str]:
+    """Every figure's :meth:`FigureDef.source`, reading each shared helper's source only once."""
+    memo: dict[int, str] = {}
+    return {name: "\n".join(_closure_sources(f.function, memo)) for name, f in figures.items()}
+
+
+def _closure_sources(function: Callable[..., Any], memo: dict[int, str]) -> list[str]:
+    """Source of ``function`` and of the code it reaches in figure modules, transitively.
+
+    ``memo`` keeps sources already read (by object id) for the length of one call site's use.
+    """
     home = function.__module__
     seen: set[int] = set()
     parts: list[str] = []
@@ -137,10 +146,11 @@ def _closure_sources(function: Callable[..., Any]) -> list[str]:
         if id(item) in seen:
             continue
         seen.add(id(item))
+        if id(item) not in memo:
+            memo[id(item)] = inspect.getsource(item)
+        parts.append(memo[id(item)])
         if inspect.ismodule(item):
-            parts.append(inspect.getsource(item))
             continue
-        parts.append(inspect.getsource(item))
         namespace = (
             item.__globals__ if inspect.isfunction(item) else vars(sys.modules[item.__module__])
         )

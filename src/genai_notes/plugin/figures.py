@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from genai_notes.figures import blocks, cache, catalogue, engine, registry
-from genai_notes.figures.html import figure_html, table_csv
+from genai_notes.figures.html import Artifacts, figure_html
 from genai_notes.figures.style import THEMES
 
 Warn = Callable[[str], None]
@@ -54,7 +54,8 @@ class FigureStep:
     stats: FigureStats = field(default_factory=FigureStats)
     _shared: str = ""
     _snippets: dict[str, str] = field(default_factory=dict)
-    _sources: dict[str, str] = field(default_factory=dict)
+    _digests: dict[str, str] = field(default_factory=dict)
+    _artifacts_seen: dict[str, Artifacts] = field(default_factory=dict)
 
     def prepare(self, files: Files) -> list[str]:
         """Read every page's blocks and draw what the cache lacks; return verbose details."""
@@ -65,7 +66,7 @@ class FigureStep:
                 f"genai-notes: cannot load the figure modules: {type(exc).__name__}: {exc}"
             ) from exc
         self._shared = cache.shared_fingerprint()
-        self._sources = {name: figure.source() for name, figure in self.figures.items()}
+        self._digests = cache.source_digests(self.figures, self.cache.folder)
         jobs: dict[str, engine.Job] = {}
         for file in files.documentation_pages():
             markdown = catalogue.expand(file.content_string, self.figures)
@@ -73,11 +74,16 @@ class FigureStep:
                 if checked is None:
                     continue
                 figure, params, key = checked
-                if figure.name in self.figures and self._needs_image(figure, params):
-                    if not (self.use_cache and self.cache.has(key)):
-                        jobs[key] = engine.Job(key, figure.name, params)
-                    else:
-                        self.stats.cached += 1
+                try:
+                    artifacts = self._artifacts(figure, params, key)
+                except Exception:  # reported, with page and line, when the page is built
+                    continue
+                if artifacts.size is None:
+                    continue
+                if self.use_cache and self.cache.has(key):
+                    self.stats.cached += 1
+                else:
+                    jobs[key] = engine.Job(key, figure.name, params)
         for outcome in engine.render_all(list(jobs.values()), self.modules):
             if outcome.svgs is not None:
                 self.cache.put(outcome.key, outcome.svgs)
@@ -88,11 +94,18 @@ class FigureStep:
                 self.stats.failed += 1
         return list(self.details.values())
 
-    def _needs_image(self, figure: registry.FigureDef, params: dict[str, object]) -> bool:
-        try:
-            return figure.function(**params).draw is not None
-        except Exception:  # reported, with page and line, when the page is built
-            return False
+    def _artifacts(
+        self, figure: registry.FigureDef, params: dict[str, object], key: str
+    ) -> Artifacts:
+        """The figure's table and size: from this build, the cache, or by calling it."""
+        if key in self._artifacts_seen:
+            return self._artifacts_seen[key]
+        found = self.cache.artifacts(key) if self.use_cache else None
+        if found is None:
+            found = Artifacts.of(figure.function(**params))
+            self.cache.put_artifacts(key, found)
+        self._artifacts_seen[key] = found
+        return found
 
     def _checked_blocks(self, markdown: str) -> list[CheckedBlock]:
         """Each block with its parsed form (or error text) and (figure, params, key)."""
@@ -114,16 +127,10 @@ class FigureStep:
         return found
 
     def _key(self, figure: registry.FigureDef, params: dict[str, object]) -> str:
-        return cache.figure_key(figure, params, self._shared, self._sources.get(figure.name))
+        return cache.figure_key(figure, params, self._shared, self._digests.get(figure.name))
 
     def _figure(self, name: str) -> registry.FigureDef:
-        if name not in self.figures:
-            close = [n for n in self.figures if n.split(".")[-1] == name.split(".")[-1]]
-            hint = (
-                f"; did you mean {close[0]}?" if close else f" (known: {', '.join(self.figures)})"
-            )
-            raise registry.ParameterError(f"unknown figure '{name}'{hint}")
-        return self.figures[name]
+        return registry.lookup(self.figures, name)
 
     def replace_blocks(
         self, markdown: str, page: Page, files: Files, offset: int, warn: Warn
@@ -154,20 +161,20 @@ class FigureStep:
         try:
             figure = self._figure(block.name)
             params = figure.check(block.params)
-            result = figure.function(**params)
+            key = self._key(figure, params)
+            artifacts = self._artifacts(figure, params, key)
         except registry.ParameterError as exc:
             return self._error(warn, f"{label}: {exc}")
         except Exception as exc:
             return self._error(
                 warn, f"{label}: the figure function raised {type(exc).__name__}: {exc}"
             )
-        key = self._key(figure, params)
         if key in self.failures:
             return self._error(warn, f"{label}: drawing failed: {self.failures[key]}")
         images = None
-        if result.draw is not None and not self.cache.has(key):
+        if artifacts.size is not None and not self.cache.has(key):
             return self._error(warn, f"{label}: the drawing is missing from the cache; build again")
-        if result.draw is not None:
+        if artifacts.size is not None:
             images = {
                 theme.name: self._add_file(
                     files,
@@ -177,11 +184,9 @@ class FigureStep:
                 )
                 for theme in THEMES
             }
-        csv_url = self._add_file(
-            files, f"{ASSETS}/{key}.csv", page, content=table_csv(result.table)
-        )
+        csv_url = self._add_file(files, f"{ASSETS}/{key}.csv", page, content=artifacts.csv)
         snippet = figure_html(
-            result,
+            artifacts,
             caption=block.caption,
             alt=block.alt,
             images=images,
