@@ -4,10 +4,10 @@ palette toggle and search work."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.helpers import guard
 from tests.site.helpers import nav_sources, page_path
 
 pytestmark = pytest.mark.browser
@@ -17,20 +17,7 @@ def _open(browser: Any, url: str) -> tuple[Any, Any, list[str], list[str]]:
     """A fresh page that aborts and records every request to another host."""
     context = browser.new_context()
     page = context.new_page()
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def route(route: Any) -> None:
-        host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    blocked, errors = guard(page)
     page.goto(url, wait_until="networkidle")
     return context, page, blocked, errors
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 
+from tests.browser.helpers import guard
 from tests.site.helpers import ROOT, nav_sources, page_path
 
 pytestmark = pytest.mark.browser
@@ -200,19 +201,7 @@ def test_offline_copy_searches_chinchilla_from_file_urls(browser: Any, tmp_path:
     assert index.is_file()
     context = browser.new_context()
     page = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-
-    def route(route: Any) -> None:
-        if route.request.url.startswith(("file:", "data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    outside, errors = guard(page, lambda url: url.startswith(("file:", "data:", "blob:")))
     try:
         page.goto(index.as_uri(), wait_until="load")
         page.keyboard.press("/")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -39,3 +42,15 @@ def page_path(source: str) -> str:
 def html_files(site: Path) -> list[Path]:
     """Every HTML file of the built site."""
     return sorted(site.rglob("*.html"))
+
+
+def run_mkdocs(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run this environment's ``mkdocs`` with ``args`` in ``cwd`` (output captured, no check)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args],
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 from genai_notes.figures import registry
+from tests.site.helpers import run_mkdocs
 
 MINI = """\
 site_name: mini
@@ -31,19 +31,14 @@ alt: Bars of six tokens at two temperatures.
 """
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        args,
+        [sys.executable, "-m", "genai_notes.cli", *args],
         cwd=cwd,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
         text=True,
         check=False,
     )
-
-
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return _run([sys.executable, "-m", "genai_notes.cli", *args], cwd)
 
 
 def _mini_site(tmp_path: Path, temperatures: str) -> Path:
@@ -71,12 +66,7 @@ def test_catalogue_lists_every_figure_and_every_parameter(site_dir: Path) -> Non
 
 def test_command_draws_the_same_bytes_as_the_site(tmp_path: Path) -> None:
     project = _mini_site(tmp_path, "[0.5, 2.0]")
-    assert (
-        _run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", "site"], project
-        ).returncode
-        == 0
-    )
+    assert run_mkdocs(project, "build", "--strict", "-d", "site").returncode == 0
     page = (project / "site/index.html").read_text(encoding="utf-8")
     for theme in ("light", "dark"):
         src = re.search(rf'src="(assets/figures/\w+-{theme}\.svg)#only-{theme}"', page)
@@ -100,7 +90,7 @@ def test_a_bad_parameter_gives_the_same_sentence_in_the_build_and_the_command(
     tmp_path: Path,
 ) -> None:
     project = _mini_site(tmp_path, "[0.5, -1]")
-    build = _run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], project)
+    build = run_mkdocs(project, "build", "-d", "site")
     command = _cli(
         "figure", "sampling.temperature", "temperatures=[0.5, -1]", "-o", "x.svg", cwd=project
     )

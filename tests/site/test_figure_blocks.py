@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.site.helpers import run_mkdocs
 
 FIGURE_MODULE = '''
 from __future__ import annotations
@@ -145,14 +145,7 @@ def _project(tmp_path: Path, page: str = PAGE) -> Path:
 
 
 def _build(project: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site", *flags],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_mkdocs(project, "build", "--site-dir", "site", *flags)
 
 
 def _stats(result: subprocess.CompletedProcess[str]) -> tuple[int, int, int]:

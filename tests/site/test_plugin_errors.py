@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from tests.site.helpers import ROOT
+from tests.site.helpers import ROOT, run_mkdocs
 
 MINI_CONFIG = """\
 site_name: mini
@@ -33,14 +31,7 @@ def _mini_site(tmp_path: Path, page: str, config: str = MINI_CONFIG) -> Path:
 
 
 def _build(project: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", "site", *flags],
-        cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_mkdocs(project, "build", "--site-dir", "site", *flags)
 
 
 def test_failed_computed_number_names_page_and_line_and_fails_strict(tmp_path: Path) -> None:
