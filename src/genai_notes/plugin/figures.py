@@ -54,6 +54,7 @@ class FigureStep:
     stats: FigureStats = field(default_factory=FigureStats)
     _shared: str = ""
     _snippets: dict[str, str] = field(default_factory=dict)
+    _tables: dict[str, str] = field(default_factory=dict)
     _digests: dict[str, str] = field(default_factory=dict)
     _artifacts_seen: dict[str, Artifacts] = field(default_factory=dict)
 
@@ -194,7 +195,7 @@ class FigureStep:
             csv_name=f"{block.name.replace('.', '-')}.csv",
             anchor=block.id,
         )
-        return self._stash(snippet)
+        return self._stash(self._defer_table(snippet, artifacts.table_html))
 
     def _stash(self, snippet: str) -> str:
         """A placeholder that Markdown leaves alone anywhere (even in an admonition)."""
@@ -203,11 +204,28 @@ class FigureStep:
         return token
 
     def fill(self, page_html: str) -> str:
-        """Put each figure's HTML where its placeholder ended up."""
+        """Put each figure's HTML where its placeholder ended up (tables still deferred)."""
         for token, snippet in self._snippets.items():
             if token in page_html:
                 page_html = page_html.replace(f"<p>{token}</p>", snippet).replace(token, snippet)
         return page_html
+
+    def _defer_table(self, snippet: str, table: str) -> str:
+        """Swap the data table for a comment, filled in the final page by :meth:`fill_tables`.
+
+        The search plugin parses every page's content; hundreds of rows of plotted numbers
+        would double its work and add nothing a reader searches for.
+        """
+        token = f"<!--GENAINOTESTABLE{len(self._tables):05d}-->"
+        self._tables[token] = table
+        return snippet.replace(table, token, 1)
+
+    def fill_tables(self, output: str) -> str:
+        """Put the deferred data tables into a page's final HTML."""
+        for token, table in self._tables.items():
+            if token in output:
+                output = output.replace(token, table)
+        return output
 
     def _add_file(
         self,

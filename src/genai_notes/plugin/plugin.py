@@ -141,6 +141,12 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             )
         return rendered
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Insert the figures' data tables, kept out of the content the search plugin reads."""
+        if self._step is None:
+            return None
+        return self._step.fill_tables(output)
+
 
 def _walk_toc(items: Iterable[AnchorLink]) -> Iterator[AnchorLink]:
     """Every entry of a page's table of contents, depth first."""
