@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,11 @@ Warn = Callable[[str], None]
 Checked = tuple[registry.FigureDef, dict[str, object], str]
 CheckedBlock = tuple[blocks.RawBlock, blocks.FigureBlock | str, Checked | None]
 ASSETS = "assets/figures"
+# Placeholders: a figure where Markdown left it (perhaps wrapped in a paragraph), a data table.
+_FIGURE_TOKEN = re.compile(
+    r"<p>(?P<alone>GENAINOTESFIGURE\d+X)</p>|(?P<inline>GENAINOTESFIGURE\d+X)"
+)
+_TABLE_TOKEN = re.compile(r"<!--GENAINOTESTABLE\d+-->")
 
 
 @dataclass
@@ -55,6 +61,7 @@ class FigureStep:
     _shared: str = ""
     _snippets: dict[str, str] = field(default_factory=dict)
     _tables: dict[str, str] = field(default_factory=dict)
+    _count: int = 0
     _digests: dict[str, str] = field(default_factory=dict)
     _artifacts_seen: dict[str, Artifacts] = field(default_factory=dict)
 
@@ -199,16 +206,23 @@ class FigureStep:
 
     def _stash(self, snippet: str) -> str:
         """A placeholder that Markdown leaves alone anywhere (even in an admonition)."""
-        token = f"GENAINOTESFIGURE{len(self._snippets):05d}X"
+        self._count += 1
+        token = f"GENAINOTESFIGURE{self._count:05d}X"
         self._snippets[token] = snippet
         return token
 
     def fill(self, page_html: str) -> str:
-        """Put each figure's HTML where its placeholder ended up (tables still deferred)."""
-        for token, snippet in self._snippets.items():
-            if token in page_html:
-                page_html = page_html.replace(f"<p>{token}</p>", snippet).replace(token, snippet)
-        return page_html
+        """Put each figure's HTML where its placeholder ended up (tables still deferred).
+
+        One pass over the page with a pattern, not one search per figure of the site: the
+        cost stays linear in the size of the site.
+        """
+
+        def swap(match: re.Match[str]) -> str:
+            token = match.group("alone") or match.group("inline")
+            return self._snippets.pop(token, match.group(0))
+
+        return _FIGURE_TOKEN.sub(swap, page_html)
 
     def _defer_table(self, snippet: str, table: str) -> str:
         """Swap the data table for a comment, filled in the final page by :meth:`fill_tables`.
@@ -222,10 +236,7 @@ class FigureStep:
 
     def fill_tables(self, output: str) -> str:
         """Put the deferred data tables into a page's final HTML."""
-        for token, table in self._tables.items():
-            if token in output:
-                output = output.replace(token, table)
-        return output
+        return _TABLE_TOKEN.sub(lambda m: self._tables.get(m.group(0), m.group(0)), output)
 
     def _add_file(
         self,
