@@ -4,40 +4,29 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.site.helpers import run_mkdocs
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_site(site_dir: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") -> None:
     """Build the site strictly into ``site_dir`` with the project's own mkdocs."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--quiet",
-            "-f",
-            str(config),
-            "--site-dir",
-            str(site_dir),
-            *extra,
-        ],
-        cwd=config.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_mkdocs(
+        config.parent,
+        "build",
+        "--strict",
+        "--quiet",
+        "-f",
+        str(config),
+        "--site-dir",
+        str(site_dir),
+        *extra,
     )
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
