@@ -262,3 +262,15 @@ def represent(value: float, dtype: str, *, scale: float | None = None) -> Repres
     if scale is not None:
         raise ValueError(f"scale only applies to int8, got scale={scale!r} for {dtype}")
     return _represent_float(number, dtype)
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "FORMAT_SPECS",
+    "INT8_MAX",
+    "REPRESENTABLE",
+    "absmax_scale",
+    "bf16_bits",
+    "bf16_value",
+    "represent",
+]

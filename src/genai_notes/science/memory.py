@@ -408,3 +408,22 @@ def activation_bytes(
     b = positive_int("batch", batch)
     per_layer = s * b * h * (ACTIVATION_BYTES_PER_ELEMENT + ATTENTION_SCORE_BYTES * a * s / h)
     return float(layers * per_layer)
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "ACTIVATION_BYTES_PER_ELEMENT",
+    "ADAM_MIXED_PRECISION_K",
+    "ATTENTION_SCORE_BYTES",
+    "DTYPES",
+    "ZERO_STAGES",
+    "activation_bytes",
+    "bytes_per_param",
+    "course_training_bytes",
+    "kv_cache_bytes",
+    "mixed_precision_adam_bytes",
+    "transformer_params",
+    "weights_bytes",
+    "zero_breakdown_per_gpu",
+    "zero_bytes_per_gpu",
+]

@@ -515,3 +515,20 @@ def bleu(
         smoothing,
         floor=floor,
     )
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "SMOOTHING_METHODS",
+    "bleu",
+    "bleu_from_counts",
+    "brevity_penalty",
+    "closest_reference_length",
+    "lcs",
+    "lcs_pairs",
+    "ngram_match_positions",
+    "ngrams",
+    "rouge_l",
+    "rouge_n",
+    "tokenize",
+]

@@ -211,3 +211,17 @@ def finetune_memory(
             ("quantization constants", (bits - 4.0) * n / 8),
         )
     return MemoryBreakdown(n_params=n, items=base + _adapter_items(trainable))
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "ADAPTER_BYTES_PER_PARAM",
+    "DOUBLE_QUANT_BLOCKSIZE",
+    "FINETUNE_METHODS",
+    "LORA_TARGETS",
+    "NF4_BLOCKSIZE",
+    "QLORA_BITS_PER_PARAM",
+    "finetune_memory",
+    "lora_model_params",
+    "lora_params",
+]

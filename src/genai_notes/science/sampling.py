@@ -329,3 +329,14 @@ def entropy(probs: ArrayLike, base: float = math.e) -> float:
     nonzero = array[array > 0]
     nats = float(-np.sum(nonzero * np.log(nonzero)))
     return max(nats, 0.0) / math.log(checked_base)
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "entropy",
+    "greedy",
+    "next_token_probs",
+    "sample",
+    "softmax",
+    "stages",
+]

@@ -474,3 +474,28 @@ def known_model(name: str) -> KnownModel:
     """
     by_name = {model.name: model for model in KNOWN_MODELS}
     return by_name[one_of("name", name, by_name)]
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "CHINCHILLA_TABLE3",
+    "FITS",
+    "FLOPS_PER_PARAM_PER_TOKEN",
+    "KAPLAN_C",
+    "KAPLAN_D",
+    "KAPLAN_N",
+    "KNOWN_MODELS",
+    "PF_DAY",
+    "chinchilla_loss",
+    "compute_optimal",
+    "flops_from_pf_days",
+    "get_fit",
+    "isoflop_loss",
+    "kaplan_loss_c",
+    "kaplan_loss_d",
+    "kaplan_loss_n",
+    "known_model",
+    "pf_days",
+    "tokens_per_param",
+    "training_flops",
+]

@@ -37,3 +37,12 @@ def to_gib(n_bytes: float) -> float:
         ``n_bytes / 2**30``.
     """
     return n_bytes / GiB
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "GB",
+    "GiB",
+    "to_gb",
+    "to_gib",
+]
