@@ -124,8 +124,12 @@ class FigureResult:
     Attributes:
         table: Exactly the values plotted.
         draw: Paints a matplotlib Figure in a theme; None for a table-only result.
-        width: Figure width in inches (height follows ``height``).
-        height: Figure height in inches.
+        width: Figure width in inches on a wide screen (drawn for about 688 CSS px).
+        height: Figure height in inches on a wide screen.
+        phone_width: Width in inches of the phone drawing (about 360 CSS px), which the
+            page shows below 40em; ``draw`` reads ``fig.get_figwidth()`` to lay itself out.
+        phone_height: Height in inches of the phone drawing (None: ``height`` scaled by
+            ``1.3``, a taller layout for the narrower width).
 
     A result without ``draw`` is a table figure: the page shows the table itself. A result with
     ``draw`` shows the image and, under it, the table in a collapsible "Data" block.
@@ -135,6 +139,13 @@ class FigureResult:
     draw: Draw | None = None
     width: float = 7.0
     height: float = 3.6
+    phone_width: float = 3.75
+    phone_height: float | None = None
+
+    @property
+    def phone_size(self) -> tuple[float, float]:
+        """Width and height in inches of the phone drawing."""
+        return self.phone_width, self.phone_height or round(self.height * 1.3, 2)
 
 
 @dataclass(frozen=True)
