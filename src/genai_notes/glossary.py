@@ -1,16 +1,19 @@
 """The glossary: one file of abbreviation definitions feeds the tooltips and the Glossary page.
 
 The file uses Python-Markdown's abbreviation syntax, one term a line: ``*[BF16]: Brain floating
-point, a 16-bit format ...``. ``pymdownx.snippets`` appends it to every page (hover tooltips);
-:func:`glossary_markdown` turns the same lines into the Glossary page's definition list, so each
-definition is written once. This module knows nothing of MkDocs.
+point, a 16-bit format ...``. ``pymdownx.snippets`` appends it to every page (hover tooltips,
+which Python-Markdown writes as escaped attributes); :func:`glossary_html` turns the same lines
+into the Glossary page's definition list, with every term and definition escaped, so each
+definition is written once and none can add markup. Problems are returned with their line,
+never raised, so one bad line costs one message and the rest of the glossary still works.
+This module knows nothing of MkDocs.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 _ENTRY = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>.+?)\s*$")
 MARKER = "<!-- glossary -->"
@@ -18,39 +21,78 @@ MARKER = "<!-- glossary -->"
 
 @dataclass(frozen=True)
 class Term:
-    """One glossary entry."""
+    """One glossary entry and the line it stands on."""
 
     term: str
     definition: str
+    line: int = 0
 
 
-def read_glossary(path: Path) -> list[Term]:
-    """Read the abbreviation file, sorted case-insensitively by term.
+@dataclass(frozen=True)
+class Problem:
+    """A line of the glossary file that is not a usable entry."""
 
-    Raises:
-        ValueError: A non-blank line that is not an entry, or a term defined twice; the message
-            names the line.
+    line: int
+    column: int
+    message: str
+
+
+def read_glossary(text: str) -> tuple[list[Term], list[Problem]]:
+    """Read the abbreviation file's text: its terms, sorted case-insensitively, and problems.
+
+    A term written twice keeps its first definition; spellings that differ only in case must
+    share one definition (they share one Glossary entry).
     """
     terms: dict[str, Term] = {}
-    in_comment = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if in_comment or line.lstrip().startswith("<!--"):
-            in_comment = "-->" not in line  # an HTML comment, possibly over several lines
+    problems: list[Problem] = []
+    comment_from: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if comment_from is not None or line.lstrip().startswith("<!--"):
+            if comment_from is None:
+                comment_from = number
+            if "-->" in line:
+                comment_from = None
             continue
         if not line.strip():
             continue
         match = _ENTRY.match(line)
         if match is None:
-            raise ValueError(f"{path.name}:{number}: not a glossary entry '*[TERM]: definition'")
-        term = match.group("term")
-        if term in terms:
-            raise ValueError(f"{path.name}:{number}: '{term}' is defined twice")
-        terms[term] = Term(term, match.group("definition"))
-    return sorted(terms.values(), key=lambda t: t.term.casefold())
+            problems.append(Problem(number, 1, "not a glossary entry (write *[TERM]: definition)"))
+            continue
+        term, definition = match.group("term"), match.group("definition")
+        problem = _check(term, definition, terms)
+        if problem:
+            problems.append(Problem(number, 1, problem))
+            continue
+        terms[term] = Term(term, definition, number)
+    if comment_from is not None:
+        problems.append(
+            Problem(
+                comment_from,
+                1,
+                "this <!-- comment is never closed with --> (it would hide every entry below it)",
+            )
+        )
+    return sorted(terms.values(), key=lambda t: t.term.casefold()), problems
 
 
-def glossary_markdown(terms: list[Term]) -> str:
-    """Render terms as a Markdown definition list (needs the ``def_list`` extension).
+def _check(term: str, definition: str, terms: dict[str, Term]) -> str:
+    if term in terms:
+        return f"'{term}' is defined twice (first on line {terms[term].line})"
+    if "{{" in definition or "}}" in definition:
+        return "a glossary definition cannot hold a computed number ({{ }}): write it in words"
+    for other in terms.values():
+        same_case = other.term.casefold() == term.casefold()
+        if same_case and other.definition != definition:
+            return (
+                f"'{term}' and '{other.term}' (line {other.line}) differ only in case, so they "
+                "share one entry: give them the same definition"
+            )
+    return ""
+
+
+def glossary_html(terms: list[Term]) -> str:
+    """The Glossary page's definition list, every term and definition escaped.
 
     Spellings that differ only in case (``bf16`` and ``BF16``, both needed for tooltips since
     abbreviations match case) share one entry.
@@ -58,7 +100,9 @@ def glossary_markdown(terms: list[Term]) -> str:
     entries: dict[str, list[Term]] = {}
     for term in terms:
         entries.setdefault(term.term.casefold(), []).append(term)
-    return "\n".join(
-        f"{', '.join(t.term for t in group)}\n:   {group[0].definition}\n"
+    items = "".join(
+        f"<dt>{html.escape(', '.join(t.term for t in group))}</dt>"
+        f"<dd>{html.escape(group[0].definition)}</dd>"
         for group in entries.values()
     )
+    return f'<dl class="genai-glossary">{items}</dl>'

@@ -3,7 +3,10 @@
 Pages write math as ``$...$`` and ``$$...$$``. ``pymdownx.arithmatex`` in generic mode wraps it
 as ``<span class="arithmatex">\\(...\\)</span>`` or ``<div class="arithmatex">\\[...\\]</div>``;
 this module replaces each wrapper with MathML from latex2mathml, so the browser needs no script
-and no raw TeX is left in the page. It knows nothing of MkDocs.
+and no raw TeX is left in the page. latex2mathml copies text such as ``\\text{<b>}`` into its
+output unescaped, so every result passes an allow-list sanitiser (``nh3``): only MathML
+elements and presentation attributes survive, never a script, an event handler or a URL.
+It knows nothing of MkDocs.
 """
 
 from __future__ import annotations
@@ -13,7 +16,80 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import nh3
 from latex2mathml.converter import convert
+
+MATHML_TAGS = frozenset(
+    [
+        "math",
+        "semantics",
+        "annotation",
+        "mrow",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mspace",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "msup",
+        "msub",
+        "msubsup",
+        "mover",
+        "munder",
+        "munderover",
+        "mtable",
+        "mtr",
+        "mtd",
+        "mstyle",
+        "mpadded",
+        "mphantom",
+        "menclose",
+        "merror",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+    ]
+)
+"""Elements a formula may produce."""
+MATHML_ATTRIBUTES = frozenset(
+    [
+        "display",
+        "alttext",
+        "mathvariant",
+        "stretchy",
+        "fence",
+        "separator",
+        "lspace",
+        "rspace",
+        "width",
+        "height",
+        "depth",
+        "columnalign",
+        "columnspacing",
+        "columnlines",
+        "rowalign",
+        "rowspacing",
+        "rowlines",
+        "frame",
+        "accent",
+        "accentunder",
+        "minsize",
+        "maxsize",
+        "movablelimits",
+        "linethickness",
+        "displaystyle",
+        "scriptlevel",
+        "form",
+        "notation",
+        "symmetric",
+        "largeop",
+        "encoding",
+    ]
+)
+"""Presentation attributes a formula may keep (no ``href``, no ``on*``, no ``style``)."""
 
 _SPAN = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>',
@@ -33,7 +109,9 @@ class MathError(Exception):
     problem: str
 
     def __str__(self) -> str:
-        return f"cannot render the formula ${self.tex}$: {self.problem}"
+        tex = " ".join(self.tex.split())
+        tex = tex if len(tex) <= 60 else tex[:59] + "…"
+        return f"cannot render the formula «{tex}»: {self.problem}"
 
 
 def tex_to_mathml(tex: str, *, display: bool) -> str:
@@ -49,6 +127,7 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
     Raises:
         MathError: The converter failed or left a command it does not know.
     """
+    _check_braces(tex)
     try:
         mathml = convert(tex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises bare Exception subclasses
@@ -57,25 +136,64 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
     if unknown:
         raise MathError(tex, f"unknown command {unknown.group(1)}")
     alttext = html.escape(" ".join(tex.split()), quote=True)
-    return mathml.replace("<math ", f'<math alttext="{alttext}" ', 1)
+    return sanitise(mathml.replace("<math ", f'<math alttext="{alttext}" ', 1))
 
 
-def render_math(page_html: str, on_error: Callable[[MathError], str]) -> str:
+def _check_braces(tex: str) -> None:
+    """Refuse unbalanced braces, which latex2mathml would silently accept or drop."""
+    depth = 0
+    escaped = False
+    for char in tex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                raise MathError(tex, "a '}' closes a brace that was never opened")
+    if depth > 0:
+        raise MathError(tex, f"{depth} '{{' never closed with '}}'")
+
+
+def sanitise(mathml: str) -> str:
+    """Keep only MathML elements and presentation attributes; drop scripts with their text."""
+    return nh3.clean(
+        mathml,
+        tags=set(MATHML_TAGS),
+        attributes={tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
+        url_schemes=set(),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def render_math(
+    page_html: str,
+    on_error: Callable[[MathError], str],
+    convert_tex: Callable[[str, bool], str] | None = None,
+) -> str:
     """Replace every Arithmatex wrapper in ``page_html`` by MathML.
 
     Args:
         page_html: HTML produced by Markdown with ``pymdownx.arithmatex`` (generic mode).
         on_error: Called with each failure; returns the HTML to put in the formula's place.
+        convert_tex: Converts one formula (TeX, display) to MathML; default
+            :func:`tex_to_mathml` (a build passes a memoised one).
 
     Returns:
         The HTML with MathML in place of the TeX.
     """
 
+    convert = convert_tex or (lambda tex, display: tex_to_mathml(tex, display=display))
+
     def replace(match: re.Match[str]) -> str:
         tex = html.unescape(match.group("tex")).strip()
         display = match.group("open") == "["
         try:
-            mathml = tex_to_mathml(tex, display=display)
+            mathml = convert(tex, display)
         except MathError as exc:
             return on_error(exc)
         if display:
@@ -97,7 +215,11 @@ def render_heading_math(title: str, on_error: Callable[[MathError], str]) -> str
     return _TOC_INLINE.sub(replace, title)
 
 
-_CODE_OR_MATH = re.compile(r"<(pre|code|script|style|math)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_CODE_OR_MATH = re.compile(
+    r"<(pre|code|script|style|math)\b.*?</\1>"
+    r'|<div class="[^"]*genai-error[^"]*"[^>]*>.*?</div>',
+    re.DOTALL | re.IGNORECASE,
+)
 _STRAY_DOLLAR = re.compile(r"[^\s<>]{0,20}\$[^<>]{0,20}")
 
 

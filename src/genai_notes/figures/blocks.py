@@ -17,6 +17,7 @@ nothing of MkDocs or matplotlib.
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,16 @@ _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 class BlockError(ValueError):
-    """A malformed figure block; the message is one readable sentence."""
+    """A malformed figure block; the message is one readable sentence.
+
+    Attributes:
+        line: 1-based line of the Markdown the problem is on, when known.
+    """
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        """Keep the message and the line."""
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class FigureBlock:
         caption: The caption under the figure.
         alt: Alternative text describing what the figure shows.
         id: Optional anchor id for links to the figure.
+        lines: 1-based Markdown line of each key (``params.x`` for a parameter).
     """
 
     line: int
@@ -53,6 +64,7 @@ class FigureBlock:
     alt: str
     params: dict[str, Any] = field(default_factory=dict)
     id: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,7 @@ def find_blocks(markdown: str) -> Iterator[RawBlock]:
             continue
         end = _closing(lines, index, fence)
         if end is None:
-            raise BlockError(f"line {index + 1}: the figure block is never closed with {fence}")
+            raise BlockError(f"the figure block is never closed with {fence}", index + 1)
         indent = match.group("indent")
         body = "\n".join(line.removeprefix(indent) for line in lines[index + 1 : end])
         yield RawBlock(index, end + 1, indent, body)
@@ -106,41 +118,48 @@ def _closing(lines: list[str], start: int, fence: str) -> int | None:
     return None
 
 
+MAX_BLOCK = 20_000
+"""Characters a figure block's YAML may have."""
+
+
 def parse_block(raw: RawBlock) -> FigureBlock:
-    """Read a block's YAML.
+    """Read a block's YAML: plain keys and values, no anchors or aliases, no repeated key.
 
     Raises:
-        BlockError: Bad YAML, not a mapping, a missing or unknown key, or a value of the wrong
-            type.
+        BlockError: Bad YAML, not a mapping, a missing, unknown or repeated key, an anchor or
+            alias, or a value of the wrong type. ``BlockError.line`` is the 1-based line in the
+            Markdown where the problem is, when it is known.
     """
-    try:
-        data = yaml.load(raw.body, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {raw.start + 2 + mark.line}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if "mapping values are not allowed" in problem:
-            problem += " (put text that contains ': ' in quotes)"
-        raise BlockError(f"the block is not valid YAML{where}: {problem}") from None
+    if len(raw.body) > MAX_BLOCK:
+        raise BlockError(f"the block is longer than {MAX_BLOCK} characters", raw.start + 1)
+    node = _compose(raw)
+    lines = _key_lines(node, raw.start + 2)
+    data = _construct(node, raw)
     if not isinstance(data, dict):
-        raise BlockError("the block must be YAML keys (name, params, caption, alt)")
-    unknown = sorted(set(data) - set(KEYS))
+        raise BlockError("the block must be YAML keys (name, params, caption, alt)", raw.start + 1)
+    unknown = sorted(set(data) - set(KEYS), key=str)
     if unknown:
         raise BlockError(
-            f"unknown key {', '.join(repr(k) for k in unknown)} (allowed: {', '.join(KEYS)})"
+            f"unknown key {', '.join(repr(k) for k in unknown)} (allowed: {', '.join(KEYS)})",
+            lines.get(str(unknown[0]), raw.start + 1),
         )
     missing = [key for key, required in KEYS.items() if required and not data.get(key)]
     if missing:
-        raise BlockError(f"the block needs {' and '.join(repr(k) for k in missing)}")
+        raise BlockError(f"the block needs {' and '.join(repr(k) for k in missing)}", raw.start + 1)
     for key in ("name", "caption", "alt"):
         if not isinstance(data[key], str):
-            raise BlockError(f"'{key}' must be text, got {data[key]!r}")
+            raise BlockError(f"'{key}' must be text, got {_short(data[key])}", lines.get(key))
     params = data.get("params") or {}
     if not isinstance(params, dict):
-        raise BlockError(f"'params' must be YAML keys and values, got {params!r}")
+        raise BlockError(
+            f"'params' must be YAML keys and values, got {_short(params)}", lines.get("params")
+        )
     block_id = data.get("id")
     if block_id is not None and (not isinstance(block_id, str) or not _ID.match(block_id)):
-        raise BlockError(f"'id' must be lower-case letters, digits and dashes, got {block_id!r}")
+        raise BlockError(
+            f"'id' must be lower-case letters, digits and dashes, got {_short(block_id)}",
+            lines.get("id"),
+        )
     return FigureBlock(
         line=raw.start + 1,
         name=data["name"].strip(),
@@ -148,4 +167,73 @@ def parse_block(raw: RawBlock) -> FigureBlock:
         alt=data["alt"].strip(),
         params={str(k): v for k, v in params.items()},
         id=block_id,
+        lines={key: line for key, line in lines.items()},
     )
+
+
+def _compose(raw: RawBlock) -> Any:
+    """The YAML node tree, after refusing anchors and aliases (no alias bomb can grow)."""
+    try:
+        for event in yaml.parse(raw.body, Loader=_LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = raw.start + 2 + event.start_mark.line
+                raise BlockError("YAML anchors and aliases (& and *) are not allowed here", line)
+        return yaml.compose(raw.body, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, raw) from None
+
+
+def _construct(node: Any, raw: RawBlock) -> Any:
+    if node is None:
+        return None
+    try:
+        return _LOADER("").construct_document(node)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, raw) from None
+
+
+def _yaml_error(exc: yaml.YAMLError, raw: RawBlock) -> BlockError:
+    mark = getattr(exc, "problem_mark", None)
+    line = raw.start + 2 + mark.line if mark is not None else raw.start + 1
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "mapping values are not allowed" in problem:
+        problem += " (put text that contains ': ' in quotes)"
+    return BlockError(f"the block is not valid YAML: {problem}", line)
+
+
+def _key_lines(node: Any, first_line: int) -> dict[str, int]:
+    """Lines of the top-level keys and of each ``params`` key (``params.x``); refuses repeats."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    _check_repeats(node, first_line)
+    for key, value in node.value:
+        name = str(key.value)
+        lines[name] = first_line + key.start_mark.line
+        if name == "params" and isinstance(value, yaml.MappingNode):
+            for inner, _ in value.value:
+                lines[f"params.{inner.value}"] = first_line + inner.start_mark.line
+    return lines
+
+
+def _check_repeats(node: Any, first_line: int) -> None:
+    """Refuse a key written twice in any mapping of the block (YAML would keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                raise BlockError(
+                    f"the key '{name[:60]}' is written twice", first_line + key.start_mark.line
+                )
+            seen.add(name)
+            _check_repeats(value, first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_repeats(item, first_line)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value for a message, cut so a message never grows with its input."""
+    text = reprlib.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

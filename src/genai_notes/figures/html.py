@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
-from dataclasses import dataclass
 
-from genai_notes.figures.base import Cell, FigureResult, Table
+from genai_notes.figures.base import Cell, Table
 
 PX_PER_INCH = 96
 
@@ -48,63 +46,30 @@ def table_csv(table: Table) -> str:
     return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class Artifacts:
-    """What a page needs of a figure besides its SVGs: kept in the cache, so a warm build
-    calls no figure function.
-
-    Attributes:
-        table_html: The data table as HTML.
-        csv: The data as CSV.
-        size: Width and height in inches of the drawing, or None for a table figure.
-    """
-
-    table_html: str
-    csv: str
-    size: tuple[float, float] | None
-
-    @classmethod
-    def of(cls, result: FigureResult) -> Artifacts:
-        """The artifacts of a figure function's result."""
-        size = None if result.draw is None else (result.width, result.height)
-        return cls(table_html(result.table), table_csv(result.table), size)
-
-    def to_json(self) -> str:
-        """Serialise for the cache."""
-        return json.dumps({"table_html": self.table_html, "csv": self.csv, "size": self.size})
-
-    @classmethod
-    def from_json(cls, text: str) -> Artifacts:
-        """Read from the cache.
-
-        Raises:
-            ValueError: Not what :meth:`to_json` writes.
-        """
-        data = json.loads(text)
-        size = data["size"]
-        if not isinstance(data["table_html"], str) or not isinstance(data["csv"], str):
-            raise ValueError("not figure artifacts")
-        return cls(data["table_html"], data["csv"], None if size is None else (size[0], size[1]))
+PHONE_MEDIA = "(max-width: 40em)"
+"""Screens that get the phone drawing (Material's own breakpoint for its narrow layout)."""
 
 
 def figure_html(
-    artifacts: Artifacts,
+    table: Table,
     *,
     caption: str,
     alt: str,
     images: dict[str, str] | None,
+    sizes: tuple[tuple[float, float], tuple[float, float]] | None,
     csv_url: str,
     csv_name: str,
     anchor: str | None,
 ) -> str:
-    """A ``<figure>``: the image in each palette (or the table itself), caption, data block.
+    """A ``<figure>``: the drawing in each palette (or the table itself), caption, data block.
 
     Args:
-        artifacts: The figure's table and size.
-        caption: The caption (plain text).
-        alt: What the figure shows, for readers who cannot see it.
-        images: URL of the SVG per theme (``light``/``dark``), relative to the page; None for a
-            table figure.
+        table: The figure's data.
+        caption: The caption, already escaped HTML.
+        alt: What the figure shows (plain text), for readers who cannot see it.
+        images: URL of each SVG variant (``light``, ``dark``, ``phone-light``, ``phone-dark``),
+            relative to the page; None for a table figure.
+        sizes: Wide and phone drawing sizes in inches; None for a table figure.
         csv_url: URL of the data's CSV, relative to the page.
         csv_name: File name offered when the CSV is downloaded.
         anchor: Optional id of the figure element.
@@ -114,27 +79,45 @@ def figure_html(
         f'<p class="genai-download"><a href="{html.escape(csv_url)}" '
         f'download="{html.escape(csv_name)}">Download the data (CSV)</a></p>'
     )
-    if images is None:
+    rendered = table_html(table)
+    if images is None or sizes is None:
         body = (
             f'<div class="genai-table" role="region" aria-label="{html.escape(alt)}" '
-            f'tabindex="0">{artifacts.table_html}</div>'
+            f'tabindex="0">{rendered}</div>'
         )
         data = download
     else:
-        inches = artifacts.size or (7.0, 3.6)
-        width, height = round(inches[0] * PX_PER_INCH), round(inches[1] * PX_PER_INCH)
-        body = "".join(
-            f'<img src="{html.escape(url)}#only-{theme}" alt="{html.escape(alt)}" '
-            f'width="{width}" height="{height}" loading="lazy" decoding="async">'
-            for theme, url in images.items()
-        )
+        body = "".join(_picture(images, sizes, theme, alt) for theme in ("light", "dark"))
         data = (
             '<details class="genai-data"><summary>Data: the values plotted</summary>'
             f'<div class="genai-table" tabindex="0" role="region" aria-label="Data of the figure">'
-            f"{artifacts.table_html}</div>{download}</details>"
+            f"{rendered}</div>{download}</details>"
         )
     # figcaption must be the figure's first or last child, so the data block follows it.
     return (
         f'<div class="genai-figure"{ident}><figure>{body}'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>{data}</div>"
+        f"<figcaption>{caption}</figcaption></figure>{data}</div>"
+    )
+
+
+def _picture(
+    images: dict[str, str],
+    sizes: tuple[tuple[float, float], tuple[float, float]],
+    theme: str,
+    alt: str,
+) -> str:
+    """One palette's drawing: the phone SVG below :data:`PHONE_MEDIA`, the wide one above.
+
+    The ``#only-light``/``#only-dark`` mark stays on the ``<img>`` so Material's palette CSS
+    shows one palette; the ``<source>`` only swaps the file on narrow screens.
+    """
+    (width, height), (phone_width, phone_height) = (
+        (round(w * PX_PER_INCH), round(h * PX_PER_INCH)) for w, h in sizes
+    )
+    return (
+        f'<picture><source media="{PHONE_MEDIA}" '
+        f'srcset="{html.escape(images["phone-" + theme])}" '
+        f'width="{phone_width}" height="{phone_height}">'
+        f'<img src="{html.escape(images[theme])}#only-{theme}" alt="{html.escape(alt)}" '
+        f'width="{width}" height="{height}" loading="lazy" decoding="async"></picture>'
     )

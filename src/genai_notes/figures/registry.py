@@ -10,13 +10,14 @@ import importlib
 import inspect
 import math
 import re
-import sys
+import traceback
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
+from genai_notes.engine.suggest import did_you_mean
 from genai_notes.figures.base import FIGURE_ATTRIBUTE, FigureInfo, FigureResult, Length, Range
 
 BUILTIN_MODULES = (
@@ -34,7 +35,16 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 class ParameterError(ValueError):
-    """An author's parameters do not fit the figure: the message is one readable sentence."""
+    """An author's parameters do not fit the figure: the message is one readable sentence.
+
+    Attributes:
+        parameter: The parameter at fault, when there is one (to point at its line).
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        """Keep the message and the parameter's name."""
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass(frozen=True)
@@ -79,16 +89,6 @@ class FigureDef:
         """The name an author writes in a figure block."""
         return self.info.name
 
-    def source(self) -> str:
-        """The code this figure runs from its own module (part of its cache key).
-
-        The function's source, plus the source (or, for data, the ``repr``) of every global
-        it uses from its own module or from any ``genai_notes.figures`` module (such as the
-        shared drawing helpers), followed transitively: editing a helper redraws the figures
-        that call it, and only those.
-        """
-        return "\n".join(_closure_sources(self.function, {}))
-
     def check(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """Return every parameter's value, defaults filled in, after checking ``params``.
 
@@ -99,10 +99,8 @@ class FigureDef:
         unknown = sorted(set(params) - set(known))
         if unknown:
             allowed = ", ".join(known) or "none"
-            raise ParameterError(
-                f"unknown parameter {', '.join(repr(u) for u in unknown)} "
-                f"(figure {self.name} takes: {allowed})"
-            )
+            hint = did_you_mean(unknown[0], known) or f" (figure {self.name} takes: {allowed})"
+            raise ParameterError(f"unknown parameter '{unknown[0]}'{hint}", unknown[0])
         return {
             p.name: _coerce(p, params[p.name]) if p.name in params else p.default
             for p in self.parameters
@@ -117,95 +115,67 @@ def lookup(figures: Mapping[str, FigureDef], name: str) -> FigureDef:
     """The figure called ``name``.
 
     Raises:
-        ParameterError: No such figure; the message suggests a close name or lists them.
+        ParameterError: No such figure; the message suggests the closest names.
     """
     if name in figures:
         return figures[name]
-    close = [n for n in figures if n.split(".")[-1] == name.split(".")[-1]]
-    hint = f"; did you mean {close[0]}?" if close else f" (known: {', '.join(figures)})"
+    hint = did_you_mean(name, figures) or " (the figure catalogue lists every figure)"
     raise ParameterError(f"unknown figure '{name}'{hint}")
 
 
-def sources(figures: Mapping[str, FigureDef]) -> dict[str, str]:
-    """Every figure's :meth:`FigureDef.source`, reading each shared helper's source only once."""
-    memo: dict[int, str] = {}
-    return {name: "\n".join(_closure_sources(f.function, memo)) for name, f in figures.items()}
-
-
-def _closure_sources(function: Callable[..., Any], memo: dict[int, str]) -> list[str]:
-    """Source of ``function`` and of the code it reaches in figure modules, transitively.
-
-    ``memo`` keeps sources already read (by object id) for the length of one call site's use.
-    """
-    home = function.__module__
-    seen: set[int] = set()
-    parts: list[str] = []
-    pending: list[Any] = [function]
-    while pending:
-        item = pending.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if id(item) not in memo:
-            memo[id(item)] = inspect.getsource(item)
-        parts.append(memo[id(item)])
-        if inspect.ismodule(item):
-            continue
-        namespace = (
-            item.__globals__ if inspect.isfunction(item) else vars(sys.modules[item.__module__])
-        )
-        codes = [item.__code__] if inspect.isfunction(item) else _class_codes(item)
-        for name in sorted({n for code in codes for n in _names(code)}):
-            value = namespace.get(name)
-            if value is None:
-                continue
-            if _is_figure_code(value, home):
-                pending.append(value)
-            elif isinstance(value, int | float | str | tuple | list | dict | frozenset):
-                parts.append(f"{item.__module__}.{name} = {value!r}")
-    return parts
-
-
-def _is_figure_code(value: Any, home: str) -> bool:
-    """Code whose edits should redraw a figure: its own module's, or any figure module's."""
-    module = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
-    if not isinstance(module, str):
-        return False
-    ours = module == home or module.startswith("genai_notes.figures.")
-    return ours and (inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value))
-
-
-def _names(code: types.CodeType) -> set[str]:
-    """Global names a code object and the functions nested in it refer to."""
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _names(const)
-    return names
-
-
-def _class_codes(cls: type) -> list[types.CodeType]:
-    return [v.__code__ for v in vars(cls).values() if inspect.isfunction(v)]
-
-
-def collect(module_names: Iterable[str]) -> dict[str, FigureDef]:
+def collect(
+    module_names: Iterable[str], on_error: Callable[[str, str], None] | None = None
+) -> dict[str, FigureDef]:
     """Import the modules and return their figures by name.
 
+    Args:
+        module_names: Modules to import.
+        on_error: Called with a module's name and the problem (one sentence with the file and
+            line where known) when it cannot be imported or registers a bad figure; the other
+            modules' figures are still returned. Without it the first problem is raised.
+
     Raises:
-        ImportError: A module cannot be imported.
-        TypeError: A figure is registered twice or its signature is not usable.
+        ImportError: A module cannot be imported (only without ``on_error``).
+        TypeError: A figure is registered twice or its signature is not usable (likewise).
     """
     figures: dict[str, FigureDef] = {}
     for module_name in module_names:
-        module = importlib.import_module(module_name)
-        for _, function in inspect.getmembers(module, inspect.isfunction):
-            info = getattr(function, FIGURE_ATTRIBUTE, None)
-            if not isinstance(info, FigureInfo) or function.__module__ != module.__name__:
-                continue
-            if info.name in figures:
-                raise TypeError(f"figure {info.name} is defined twice ({module_name})")
-            figures[info.name] = FigureDef(function, info, _parameters(function))
+        try:
+            figures.update(_collect_one(module_name, figures))
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(module_name, _import_problem(exc))
     return dict(sorted(figures.items()))
+
+
+def _collect_one(module_name: str, known: Mapping[str, FigureDef]) -> dict[str, FigureDef]:
+    module = importlib.import_module(module_name)
+    found: dict[str, FigureDef] = {}
+    for _, function in inspect.getmembers(module, inspect.isfunction):
+        info = getattr(function, FIGURE_ATTRIBUTE, None)
+        if not isinstance(info, FigureInfo) or function.__module__ != module.__name__:
+            continue
+        if info.name in known or info.name in found:
+            raise TypeError(f"figure {info.name} is defined twice ({module_name})")
+        found[info.name] = FigureDef(function, info, _parameters(function))
+    return found
+
+
+def _import_problem(exc: BaseException) -> str:
+    """A module's import failure as one sentence, with file and line for a syntax error."""
+    if isinstance(exc, SyntaxError):
+        return f"{exc.filename}:{exc.lineno}:{exc.offset or 1}: syntax error: {exc.msg}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = next(
+        (
+            f"{f.filename}:{f.lineno}: "
+            for f in reversed(frames)
+            if "genai_notes" in f.filename or not f.filename.startswith("<")
+        ),
+        "",
+    )
+    return f"{where}{type(exc).__name__}: {exc}"
 
 
 def _parameters(function: Callable[..., Any]) -> tuple[Parameter, ...]:
@@ -262,7 +232,7 @@ def _coerce(param: Parameter, value: Any) -> Any:
     try:
         return _coerce_kind(param, param.kind, value)
     except ParameterError as exc:
-        raise ParameterError(f"parameter '{param.name}' {exc}") from None
+        raise ParameterError(f"parameter '{param.name}' {exc}", param.name) from None
 
 
 def _coerce_kind(param: Parameter, kind: Any, value: Any) -> Any:

@@ -13,8 +13,10 @@ from genai_notes.figures.base import FigureResult
 from genai_notes.figures.style import Theme
 
 
-def render_svg(result: FigureResult, theme: Theme) -> bytes:
-    """Draw ``result`` in ``theme`` and return the SVG document.
+def render_svg(
+    result: FigureResult, theme: Theme, size: tuple[float, float] | None = None
+) -> bytes:
+    """Draw ``result`` in ``theme`` at ``size`` inches (default: its wide size); return the SVG.
 
     Raises:
         ValueError: The result has nothing to draw (a table-only figure).
@@ -26,7 +28,7 @@ def render_svg(result: FigureResult, theme: Theme) -> bytes:
     if result.draw is None:
         raise ValueError("a table-only figure has no image")
     with matplotlib.rc_context(cast(Any, theme.rc())):
-        fig = Figure(figsize=(result.width, result.height), layout="constrained")
+        fig = Figure(figsize=size or (result.width, result.height), layout="constrained")
         FigureCanvasSVG(fig)
         result.draw(fig, theme)
         buffer = io.BytesIO()

@@ -1,154 +1,220 @@
-"""Event wiring: computed numbers, the glossary page and build-time MathML.
+"""Event wiring: the engine in :mod:`genai_notes.engine` does the work, this file only calls it.
 
-Author mistakes are logged as warnings that name the page and the line, so ``mkdocs build
---strict`` fails while ``mkdocs serve`` keeps running, and the page shows an error box.
+Per build, ``on_pre_build`` starts an engine :class:`~genai_notes.engine.build.Build` (after
+reloading the package if any of its files changed under ``mkdocs serve``); each page passes
+through it in ``on_page_markdown`` and ``on_page_content``; ``on_env`` draws the missing figures
+once for the whole site and puts them in the pages. One worker pool serves a whole ``mkdocs
+serve`` session and is closed on shutdown. Author mistakes are logged as warnings, so
+``mkdocs build --strict`` fails while ``mkdocs serve`` keeps answering, with an error box on the
+page.
 """
 
 from __future__ import annotations
 
 import html
+import importlib
+import os
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
 
-from genai_notes import calc, glossary, mathml
-from genai_notes.figures import registry
-from genai_notes.figures.cache import FigureCache
 from genai_notes.plugin.config import GenaiNotesConfig
-from genai_notes.plugin.figures import FigureStats, FigureStep, reload_changed
+
+if TYPE_CHECKING:
+    from genai_notes.engine.build import Build, Stats
+    from genai_notes.engine.drawing import DrawingPool
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
-    """Computed numbers, the glossary page and MathML for the genai-notes site."""
+    """Computed numbers, figures, the glossary page and MathML for the genai-notes site."""
 
     def __init__(self) -> None:
         """State that lives across ``mkdocs serve`` rebuilds."""
-        self._terms: list[glossary.Term] = []
-        self._mtimes: dict[str, float] = {}
-        self._step: FigureStep | None = None
-        self.stats = FigureStats()
+        self._command = "build"
+        self._dirty = False
+        self._fingerprint: str | None = None
+        self._pool: DrawingPool | None = None
+        self._build: Build | None = None
+        self._broken: str | None = None
+
+    @property
+    def stats(self) -> Stats | None:
+        """What the last build's figure step did (for tests)."""
+        return None if self._build is None else self._build.stats
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Exist, so that ``mkdocs serve`` keeps one plugin instance across rebuilds."""
+        """Keep one plugin instance (and one worker pool) across ``mkdocs serve`` rebuilds."""
+        self._command, self._dirty = command, dirty
+
+    def on_shutdown(self) -> None:
+        """Stop the drawing workers."""
+        self._close_pool()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        """Check that the glossary file parses before any page is built."""
-        if not self.config.enabled:
-            return None
-        try:
-            self._terms = glossary.read_glossary(Path(self.config.glossary))
-        except ValueError as exc:
-            raise PluginError(f"genai-notes: bad glossary file: {exc}") from exc
-        if self.config.figure_modules:
-            project = str(Path(config.config_file_path).resolve().parent)
+        """Make the project's own figure modules importable."""
+        if self.config.enabled and self.config.figure_modules:
+            project = str(_project(config))
             if project not in sys.path:
                 sys.path.insert(0, project)
         return None
 
-    def _modules(self) -> list[str]:
-        return [*registry.BUILTIN_MODULES, *self.config.figure_modules]
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Start this build's engine, reloading the package first if any of its files changed."""
+        self._build, self._broken = None, None
+        if not self.config.enabled:
+            return
+        try:
+            self._reload_if_changed(config)
+            self._build = self._new_build(config)
+        except Exception as exc:  # broken package code: report, keep serving
+            self._broken = _describe(exc)
+            log.warning("%s", self._broken)
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        """Read every figure block and draw, in parallel, the figures the cache lacks."""
-        if not (self.config.enabled and self.config.figures):
-            return None
-        reload_changed(self._modules(), self._mtimes)
-        cache_dir = Path(config.config_file_path).resolve().parent / self.config.cache_dir
-        self._step = FigureStep(config, self._modules(), FigureCache(cache_dir), self.config.cache)
-        for details in self._step.prepare(files):
-            log.debug("a figure failed to draw:\n%s", details)
-        self.stats = self._step.stats
-        log.info(
-            "figures: %d drawn, %d from the cache, %d failed",
-            self.stats.drawn,
-            self.stats.cached,
-            self.stats.failed,
+    def _new_build(self, config: MkDocsConfig) -> Build:
+        build_module = importlib.import_module("genai_notes.engine.build")
+        drawing = importlib.import_module("genai_notes.engine.drawing")
+        project = _project(config)
+        builtin = importlib.import_module("genai_notes.figures.registry").BUILTIN_MODULES
+        modules = [*builtin, *self.config.figure_modules]
+        if self._pool is None:
+            self._pool = drawing.DrawingPool(modules)
+        settings = build_module.Settings(
+            cache_dir=project / self.config.cache_dir,
+            figure_modules=modules,
+            glossary_path=Path(self.config.glossary),
+            glossary_label=os.path.relpath(self.config.glossary, project),
+            figures=self.config.figures,
+            use_cache=self.config.cache,
         )
-        return files
+        build: Build = build_module.Build(settings, self._pool, lambda m: log.warning("%s", m))
+        return build
 
-    def on_serve(
-        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
-    ) -> LiveReloadServer | None:
-        """Rebuild when the science code or the glossary changes."""
-        if self.config.enabled:
-            server.watch(str(PACKAGE_DIR))
-            server.watch(self.config.glossary)
-            project = Path(config.config_file_path).resolve().parent
-            for module in self.config.figure_modules:
-                server.watch(str(project / (module.replace(".", "/") + ".py")))
-        return server
+    def _reload_if_changed(self, config: MkDocsConfig) -> None:
+        """Under ``serve``, drop every module of the package (and the project's figure modules)
+        when any of their files changed, so the next import reads the new code; recycle the
+        workers, which hold the old code. The plugin's own wiring is not reloaded."""
+        files = importlib.import_module("genai_notes.engine.files")
+        project = _project(config)
+        extra = [project / (m.replace(".", "/") + ".py") for m in self.config.figure_modules]
+        fingerprint = files.digest([*files.package_files(), *[p for p in extra if p.is_file()]])
+        if self._fingerprint not in (None, fingerprint):
+            stale = [
+                name
+                for name in sys.modules
+                if (name.startswith("genai_notes.") and not name.startswith("genai_notes.plugin"))
+                or name in self.config.figure_modules
+            ]
+            for name in stale:
+                del sys.modules[name]
+            importlib.invalidate_caches()
+            self._close_pool()
+            log.info("package code changed: reloaded %d modules", len(stale))
+        self._fingerprint = fingerprint
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Insert the glossary and replace ``{{ ... }}`` by computed numbers."""
-        if not self.config.enabled:
+        """Swap figure blocks and computed numbers for tokens; insert the glossary."""
+        if self._broken is not None:
+            return _error_box(self._broken) + "\n\n" + markdown
+        if self._build is None:
             return None
-        if glossary.MARKER in markdown:
-            markdown = markdown.replace(glossary.MARKER, glossary.glossary_markdown(self._terms))
-        offset = _front_matter_lines(page, markdown)
-        if self._step is not None:
-            markdown = self._step.replace_blocks(
-                markdown, page, files, offset, lambda message: log.warning("%s", message)
-            )
-        markdown, failures = calc.substitute(markdown)
-        for failure in failures:
-            log.warning(
-                "%s:%d: computed number '{{ %s }}' failed: %s",
-                page.file.src_uri,
-                failure.line + offset,
-                failure.expression,
-                failure.problem,
-            )
-        return markdown
+        where_module = importlib.import_module("genai_notes.engine.build")
+        label = os.path.relpath(os.path.join(config.docs_dir, page.file.src_uri), _project(config))
+        where = where_module.Where(
+            label, page.file.content_string, _front_matter_lines(page, markdown)
+        )
+        return self._build.markdown(page.file.src_uri, where, markdown)
 
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Replace the TeX that Arithmatex marked by MathML."""
-        if not self.config.enabled:
+        """Fill in computed numbers and MathML (headings in the table of contents too)."""
+        if self._build is None:
             return None
-
-        def report(error: mathml.MathError) -> str:
-            line = _line_of(page, error.tex, error.tex.split("\n", 1)[0])
-            log.warning("%s:%d: %s", page.file.src_uri, line, error)
-            return _error_box(str(error))
-
+        build = self._build
         for item in _walk_toc(page.toc):
-            item.title = mathml.render_heading_math(item.title, report)
-        rendered = mathml.render_math(html_text, report)
-        if self._step is not None:
-            rendered = self._step.fill(rendered)
-        for context in mathml.stray_dollars(rendered):
-            log.warning(
-                "%s:%d: a '$' was left as text near '%s': unmatched math delimiter? "
-                "(no space may follow an opening or precede a closing '$'; write money as USD)",
-                page.file.src_uri,
-                _line_of(page, *_dollar_snippets(context)),
-                context,
-            )
-        return rendered
+            item.title = build.heading(page.file.src_uri, item.title)
+        if page.title:
+            page.title = html.unescape(build.heading(page.file.src_uri, page.title))
+        return build.html(page.file.src_uri, html_text)
 
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Insert the figures' data tables, kept out of the content the search plugin reads."""
-        if self._step is None:
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        """Draw the missing figures once for the site, then put every figure in its page."""
+        build = self._build
+        if build is None:
             return None
-        return self._step.fill_tables(output)
+        build.finish(on_detail=lambda details: log.debug("a figure failed to draw:\n%s", details))
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and page.content:
+                page.content = build.fill_figures(
+                    file.src_uri, page.content, _url_for(config, files, page)
+                )
+        stats = build.stats
+        log.info(
+            "figures: %d drawn, %d from the cache, %d failed",
+            stats.drawn,
+            stats.cached,
+            stats.failed,
+        )
+        if self._command == "build":
+            if not self._dirty and self.config.cache:
+                build.prune()
+            self._close_pool()
+        return env
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        """Rebuild when the package code, the glossary or a project figure module changes."""
+        if self.config.enabled:
+            server.watch(str(PACKAGE_DIR))
+            server.watch(self.config.glossary)
+            project = _project(config)
+            for module in self.config.figure_modules:
+                server.watch(str(project / (module.replace(".", "/") + ".py")))
+        return server
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
 
-def _walk_toc(items: Iterable[AnchorLink]) -> Iterator[AnchorLink]:
+def _project(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _url_for(config: MkDocsConfig, files: Files, page: Page) -> Any:
+    """A function that adds a generated file once and returns its URL relative to ``page``."""
+
+    def url_for(uri: str, path: Path | None, content: str | None) -> str:
+        file = files.get_file_from_path(uri)
+        if file is None:
+            if path is not None:
+                file = File.generated(config, uri, abs_src_path=str(path))
+            else:
+                file = File.generated(config, uri, content=content or "")
+            files.append(file)
+        return file.url_relative_to(page.file)
+
+    return url_for
+
+
+def _walk_toc(items: Any) -> Any:
     """Every entry of a page's table of contents, depth first."""
     for item in items:
         yield item
@@ -163,24 +229,15 @@ def _front_matter_lines(page: Page, markdown: str) -> int:
     return source.count("\n", 0, at) if at > 0 else 0
 
 
-def _line_of(page: Page, *snippets: str) -> int:
-    """The line of the source holding the first snippet found, trying each in turn (else 1)."""
-    source = page.file.content_string
-    for snippet in snippets:
-        at = source.find(snippet) if snippet else -1
-        if at >= 0:
-            return source.count("\n", 0, at) + 1
-    return 1
-
-
-def _dollar_snippets(context: str) -> tuple[str, ...]:
-    """Ever shorter pieces of text starting at a stray '$', to find it in the source."""
-    at = context.find("$")
-    return tuple(context[at : at + size] for size in (12, 8, 5, 3) if at >= 0)
+def _describe(exc: BaseException) -> str:
+    """A broken module of the package as one message with its file and line."""
+    if isinstance(exc, SyntaxError):
+        where = os.path.relpath(exc.filename or "?", PACKAGE_DIR.parent.parent)
+        return f"{where}:{exc.lineno}:{exc.offset or 1}: syntax error: {exc.msg}"
+    return f"genai-notes cannot start its engine: {type(exc).__name__}: {exc}"
 
 
 def _error_box(message: str) -> str:
-    """A visible error in place of what failed."""
     return (
         '<div class="admonition failure genai-error" role="alert">'
         '<p class="admonition-title">Build error</p>'

@@ -1,0 +1,448 @@
+"""One build of the notes, page by page, free of MkDocs.
+
+The plugin calls, for each page, :meth:`Build.markdown` before Markdown runs (the glossary and
+the figure catalogue are inserted, every figure block is read, checked and keyed once, its cache
+entry taken or a drawing job queued, and computed numbers become tokens), then
+:meth:`Build.html` on the page's HTML (computed numbers filled in, formulas turned into MathML,
+stray dollars reported), then, once for all pages, :meth:`Build.finish` (the queued figures drawn
+in parallel, each stored as soon as it is ready), and last :meth:`Build.figure_html` to put each
+figure in its page. Every author mistake becomes a message ``docs/PAGE.md:LINE:COL: problem``
+given to ``warn`` and a visible error in the page; nothing here raises for bad content.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genai_notes import glossary, mathml
+from genai_notes.engine import slots as slot_tokens
+from genai_notes.engine.drawing import DrawingPool, Job
+from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
+from genai_notes.engine.figure_cache import VARIANTS, Entry, FigureCache, code_stamp, figure_key
+from genai_notes.engine.files import PACKAGE_DIR, digest, import_closure, versions
+from genai_notes.engine.memo import Memo
+from genai_notes.engine.typeset import as_html, as_tex, format_value
+from genai_notes.figures import blocks, catalogue, registry
+from genai_notes.figures.html import figure_html, table_csv
+
+Warn = Callable[[str], None]
+UrlFor = Callable[[str, Path | None, str | None], str]
+"""Adds a generated file (site path, source file or text content); returns its page URL."""
+ASSETS = "assets/figures"
+_FIGURE_TOKEN = re.compile(r"<p>(?P<alone>GNXF\d{4}N\d{5}Z)</p>|(?P<inline>GNXF\d{4}N\d{5}Z)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build needs to know besides the pages.
+
+    Attributes:
+        cache_dir: Folder of the figure cache and the memos.
+        figure_modules: Modules that define figures (built-in and the project's).
+        glossary_path: The abbreviation file.
+        glossary_label: How messages name the glossary file (e.g. ``includes/abbreviations.md``).
+        figures: Draw figure blocks (False leaves them as code, for fast drafts).
+        use_cache: Reuse cached figures and memos.
+    """
+
+    cache_dir: Path
+    figure_modules: Sequence[str]
+    glossary_path: Path
+    glossary_label: str
+    figures: bool = True
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class Where:
+    """A page as messages name it: its path, its text and the lines above its Markdown."""
+
+    path: str
+    source: str
+    offset: int = 0
+
+    def at(self, line: int, column: int = 1) -> str:
+        """``path:line:column`` for a 1-based line of the page's Markdown."""
+        return f"{self.path}:{line + self.offset}:{column}"
+
+    def find(self, *snippets: str) -> int:
+        """The Markdown line of the first snippet found in the source (else 1), offset removed."""
+        for snippet in snippets:
+            at = self.source.find(snippet) if snippet else -1
+            if at >= 0:
+                return self.source.count("\n", 0, at) + 1 - self.offset
+        return 1
+
+
+@dataclass
+class Placement:
+    """A figure block's place in a page, and what it became."""
+
+    token: str
+    html: str | None = None
+    key: str | None = None
+    block: blocks.FigureBlock | None = None
+    caption: str = ""
+    alt: str = ""
+    label: str = ""
+    entry: Entry | None = None
+
+
+@dataclass
+class PageState:
+    """What a build keeps of one page between its events."""
+
+    where: Where
+    slots: list[slot_tokens.Slot] = field(default_factory=list)
+    figures: list[Placement] = field(default_factory=list)
+
+
+@dataclass
+class Stats:
+    """What the figure step did, for the log and for tests."""
+
+    drawn: int = 0
+    cached: int = 0
+    failed: int = 0
+
+
+class Build:
+    """The engine's state for one build."""
+
+    def __init__(self, settings: Settings, pool: DrawingPool, warn: Warn) -> None:
+        """Read the glossary, load the figure modules and the memos."""
+        self.settings = settings
+        self.pool = pool
+        self.warn = warn
+        self.stats = Stats()
+        self.pages: dict[str, PageState] = {}
+        self.cache = FigureCache(settings.cache_dir)
+        self._jobs: dict[str, Job] = {}
+        self._failures: dict[str, str] = {}
+        self._namespace = Namespace.science()
+        self._numbers = self._memo("numbers", _numbers_stamp())
+        self._math = self._memo("mathml", _math_stamp())
+        self._terms, problems = glossary.read_glossary(
+            settings.glossary_path.read_text(encoding="utf-8")
+        )
+        self._glossary_errors = [
+            f"{settings.glossary_label}:{p.line}:{p.column}: {p.message}" for p in problems
+        ]
+        for message in self._glossary_errors:
+            warn(message)
+        self._module_errors: dict[str, str] = {}
+        self.figures: dict[str, registry.FigureDef] = {}
+        self._stamps: dict[str, str] = {}
+        if settings.figures:
+            self.figures = registry.collect(settings.figure_modules, on_error=self._module_error)
+
+    def _memo(self, name: str, stamp: str) -> Memo:
+        path = self.settings.cache_dir / f"{name}.json"
+        return Memo(path, stamp, enabled=self.settings.use_cache)
+
+    def _module_error(self, module: str, problem: str) -> None:
+        self._module_errors[module] = problem
+        self.warn(f"{_display(problem)} (figures of {module} are unavailable until it is fixed)")
+
+    # -- before Markdown -------------------------------------------------------------------
+
+    def markdown(self, page_id: str, where: Where, markdown: str) -> str:
+        """The page's Markdown with its blocks and computed numbers swapped for tokens."""
+        state = PageState(where)
+        self.pages[page_id] = state
+        if glossary.MARKER in markdown:
+            markdown = markdown.replace(glossary.MARKER, self._glossary_html())
+        if self.settings.figures:
+            markdown = catalogue.expand(markdown, self.figures)
+            markdown = self._figure_blocks(state, markdown, len(self.pages))
+        markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
+        return markdown
+
+    def _glossary_html(self) -> str:
+        boxes = "".join(_error_box("Glossary error", m) for m in self._glossary_errors)
+        return f"\n\n{boxes}{glossary.glossary_html(self._terms)}\n\n"
+
+    def _figure_blocks(self, state: PageState, markdown: str, number: int) -> str:
+        try:
+            raws = list(blocks.find_blocks(markdown))
+        except blocks.BlockError as exc:
+            self.warn(f"{state.where.at(exc.line or 1)}: {exc}")
+            return markdown
+        lines = markdown.splitlines()
+        for raw in reversed(raws):
+            token = f"GNXF{number:04d}N{len(state.figures):05d}Z"
+            state.figures.append(self._place(state.where, raw, token))
+            lines[raw.start : raw.end] = [f"{raw.indent}{token}"]
+        return "\n".join(lines) + "\n"
+
+    def _place(self, where: Where, raw: blocks.RawBlock, token: str) -> Placement:
+        placement = Placement(token)
+        try:
+            block = blocks.parse_block(raw)
+        except blocks.BlockError as exc:
+            return self._failed(
+                placement, f"{where.at(exc.line or raw.start + 1)}: figure block: {exc}"
+            )
+        label = f"figure {block.name}"
+        try:
+            figure = self._lookup(block.name)
+            params = figure.check(block.params)
+        except registry.ParameterError as exc:
+            line = block.lines.get(f"params.{exc.parameter}", block.lines.get("name", block.line))
+            return self._failed(placement, f"{where.at(line)}: {label}: {exc}")
+        caption = self._text_with_numbers(where, block.caption, block.lines.get("caption"))
+        alt = self._text_with_numbers(where, block.alt, block.lines.get("alt"))
+        if caption is None or alt is None:
+            return self._failed(placement, None)
+        module = figure.function.__module__
+        if module not in self._stamps:
+            self._stamps[module] = code_stamp(module)
+        key = figure_key(figure.name, params, self._stamps[module])
+        placement.key, placement.block, placement.label = (
+            key,
+            block,
+            f"{where.at(block.line)}: {label}",
+        )
+        placement.caption, placement.alt = caption, alt
+        entry = self.cache.get(key) if self.settings.use_cache else None
+        if entry is not None:
+            placement.entry = entry
+            self.stats.cached += 1
+        elif key not in self._jobs:
+            self._jobs[key] = Job(key, figure.name, params)
+        return placement
+
+    def _lookup(self, name: str) -> registry.FigureDef:
+        try:
+            return registry.lookup(self.figures, name)
+        except registry.ParameterError as exc:
+            family = name.split(".")[0]
+            broken = [m for m in self._module_errors if m.rsplit(".", 1)[-1] == family]
+            if broken:
+                raise registry.ParameterError(
+                    f"unknown figure '{name}': its module {broken[0]} failed to import"
+                ) from None
+            raise exc
+
+    def _text_with_numbers(self, where: Where, text: str, line: int | None) -> str | None:
+        """A caption or alt text with its ``{{ }}`` computed, as escaped HTML (None: failed)."""
+        marked, found = slot_tokens.protect(text, "GNXC0000N")
+        failed = False
+
+        def render(slot: slot_tokens.Slot, context: str) -> str:
+            nonlocal failed
+            value = self._number(slot, where, (line or 1) + slot.line - 1)
+            failed = failed or value is None
+            return as_html(value or "")
+
+        rendered = slot_tokens.fill(html.escape(marked, quote=False), found, render)
+        return None if failed else rendered
+
+    def _failed(self, placement: Placement, message: str | None) -> Placement:
+        if message is not None:
+            self.warn(message)
+            placement.html = _error_box("Figure error", _display(message))
+        else:
+            placement.html = _error_box("Figure error", "a computed number in the caption failed")
+        return placement
+
+    # -- after Markdown --------------------------------------------------------------------
+
+    def html(self, page_id: str, page_html: str) -> str:
+        """The page's HTML with computed numbers and MathML (figures still as tokens)."""
+        state = self.pages[page_id]
+        page_html = self._fill_numbers(state, page_html)
+        page_html = mathml.render_math(
+            page_html, lambda e: self._math_error(state, e), self._mathml
+        )
+        for context in mathml.stray_dollars(page_html):
+            line = state.where.find(*_dollar_snippets(context))
+            self.warn(
+                f"{state.where.at(line)}: a '$' was left as text near '{context}': unmatched math "
+                "delimiter? (no space may follow an opening or precede a closing '$'; write "
+                "money as USD)"
+            )
+        return page_html
+
+    def heading(self, page_id: str, title: str) -> str:
+        """A table-of-contents title with its numbers and math rendered."""
+        state = self.pages.get(page_id)
+        if state is not None:
+            title = slot_tokens.fill(
+                title, state.slots, lambda s, c: self._render_slot(state, s, "text")
+            )
+        return mathml.render_heading_math(title, lambda e: self._math_error(state, e))
+
+    def _fill_numbers(self, state: PageState, page_html: str) -> str:
+        return slot_tokens.fill(
+            page_html, state.slots, lambda slot, context: self._render_slot(state, slot, context)
+        )
+
+    def _render_slot(self, state: PageState, slot: slot_tokens.Slot, context: str) -> str:
+        if not slot.closed:
+            self.warn(
+                f"{state.where.at(slot.line, slot.column)}: '{{{{' is never closed with '}}}}' in "
+                "its paragraph (close it, or put it in `code` if it is meant literally)"
+            )
+            return "{{"
+        text = self._number(slot, state.where, slot.line, slot.column)
+        if text is None:
+            if context == "text":
+                return (
+                    '<strong class="genai-error" role="alert">[computed number failed: '
+                    f"{html.escape(_clip(slot.body.partition('|')[0].strip()))}]</strong>"
+                )
+            return r"\text{?}" if context == "math" else "[computed number failed]"
+        return as_tex(text) if context == "math" else as_html(text)
+
+    def _number(
+        self, slot: slot_tokens.Slot, where: Where, line: int, column: int | None = None
+    ) -> str | None:
+        """The formatted value of one ``{{ }}`` (None, after a message, when it fails)."""
+        body = slot.body
+        cached = self._numbers.get(body)
+        if cached is not None:
+            return cached
+        expression, _, spec = body.partition("|")
+        try:
+            text = format_value(evaluate(expression, self._namespace), spec.strip())
+        except ExpressionError as exc:
+            self.warn(
+                f"{where.at(line, column or slot.column)}: computed number "
+                f"'{{{{ {_clip(expression.strip())} }}}}' failed: {exc}"
+            )
+            return None
+        self._numbers.put(body, text)
+        return text
+
+    def _mathml(self, tex: str, display: bool) -> str:
+        key = ("D" if display else "I") + tex
+        found = self._math.get(key)
+        if found is None:
+            found = mathml.tex_to_mathml(tex, display=display)
+            self._math.put(key, found)
+        return found
+
+    def _math_error(self, state: PageState | None, error: mathml.MathError) -> str:
+        if state is None:
+            self.warn(str(error))
+        else:
+            line = state.where.find(error.tex, error.tex.split("\n", 1)[0])
+            self.warn(f"{state.where.at(line)}: {error}")
+        return _error_box("Formula error", str(error))
+
+    # -- once for all pages ----------------------------------------------------------------
+
+    def finish(self, on_detail: Warn | None = None) -> None:
+        """Draw every queued figure, storing each as it is ready; save the memos."""
+        try:
+            for outcome in self.pool.run(list(self._jobs.values())):
+                if outcome.svgs is not None and outcome.table is not None:
+                    entry = Entry(outcome.table, outcome.size, outcome.phone_size)
+                    self.cache.put(outcome.key, entry, outcome.svgs)
+                    self.stats.drawn += 1
+                else:
+                    self._failures[outcome.key] = outcome.error or "unknown error"
+                    self.stats.failed += 1
+                    if on_detail is not None and outcome.details:
+                        on_detail(outcome.details)
+        except Exception as exc:  # the pool itself broke: every figure left is a failure
+            for key in self._jobs:
+                self._failures.setdefault(key, f"drawing stopped: {type(exc).__name__}: {exc}")
+            if on_detail is not None:
+                on_detail(traceback.format_exc())
+        self._numbers.save()
+        self._math.save()
+
+    def prune(self) -> int:
+        """Delete cached figures no page of this build used (after a complete build)."""
+        return self.cache.prune()
+
+    def figure_html(self, placement: Placement, url_for: UrlFor) -> str:
+        """The HTML of one figure block (an error box if it failed)."""
+        if placement.html is not None:
+            return placement.html
+        assert placement.key is not None and placement.block is not None
+        key, block = placement.key, placement.block
+        entry = placement.entry or self.cache.get(key)
+        if entry is None:
+            problem = self._failures.get(key, "the drawing is missing from the cache")
+            message = f"{placement.label}: drawing failed: {problem}"
+            self.warn(message)
+            placement.html = _error_box("Figure error", message)
+            return placement.html
+        images = None
+        sizes = None
+        if entry.size is not None and entry.phone_size is not None:
+            images = {
+                v: url_for(f"{ASSETS}/{key}-{v}.svg", self.cache.svg_path(key, v), None)
+                for v in VARIANTS
+            }
+            sizes = (entry.size, entry.phone_size)
+        csv_url = url_for(f"{ASSETS}/{key}.csv", None, table_csv(entry.table))
+        return figure_html(
+            entry.table,
+            caption=placement.caption,
+            alt=html.unescape(placement.alt),
+            images=images,
+            sizes=sizes,
+            csv_url=csv_url,
+            csv_name=f"{block.name.replace('.', '-')}.csv",
+            anchor=block.id,
+        )
+
+    def fill_figures(self, page_id: str, page_html: str, url_for: UrlFor) -> str:
+        """Put each figure of the page where its token ended up."""
+        state = self.pages.get(page_id)
+        if state is None or not state.figures:
+            return page_html
+        by_token = {p.token: p for p in state.figures}
+
+        def swap(match: re.Match[str]) -> str:
+            token = match.group("alone") or match.group("inline")
+            placement = by_token.get(token)
+            return match.group(0) if placement is None else self.figure_html(placement, url_for)
+
+        return _FIGURE_TOKEN.sub(swap, page_html)
+
+
+def _numbers_stamp() -> str:
+    files = import_closure(
+        ["genai_notes.engine.expressions", "genai_notes.engine.typeset", "genai_notes.science"]
+    )
+    files |= set((PACKAGE_DIR / "science").glob("*.py"))
+    return digest(files, *versions("numpy"))
+
+
+def _math_stamp() -> str:
+    return digest(import_closure(["genai_notes.mathml"]), *versions("latex2mathml", "nh3"))
+
+
+def _error_box(title: str, message: str) -> str:
+    """A visible error in place of what failed (the message is plain text)."""
+    return (
+        '<div class="admonition failure genai-error" role="alert">'
+        f'<p class="admonition-title">{html.escape(title)}</p>'
+        f"<p>{html.escape(message)}</p></div>"
+    )
+
+
+def _display(message: str) -> str:
+    """A message with absolute paths inside the package shortened to ``src/genai_notes/...``."""
+    return message.replace(str(PACKAGE_DIR), "src/genai_notes")
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _dollar_snippets(context: str) -> tuple[str, ...]:
+    """Ever shorter pieces of text starting at a stray '$', to find it in the source."""
+    at = context.find("$")
+    return tuple(context[at : at + size] for size in (12, 8, 5, 3) if at >= 0)

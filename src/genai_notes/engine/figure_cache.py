@@ -1,0 +1,164 @@
+"""The figure cache: each figure's SVGs and data on disk, keyed by the bytes of all it depends on.
+
+A key hashes the figure's name and checked parameters with a *code stamp*: the bytes of the
+figure's module and of every module it imports (read from the import statements, transitively),
+of the modules that draw and write tables, and the versions of matplotlib, numpy and Python.
+An entry is a manifest (``<key>.json``: the data table, the sizes, and the SHA-256 of each SVG)
+beside its SVG files; it is used only when the manifest reads and every SVG's bytes match their
+hash, so a truncated or edited file is a miss and is drawn again. Entries are written atomically,
+the SVGs before the manifest; failures are never stored; entries no build used are pruned.
+No MkDocs, no matplotlib here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from genai_notes.engine.files import digest, import_closure, versions, write_atomically
+from genai_notes.figures.base import Table
+
+VARIANTS = ("light", "dark", "phone-light", "phone-dark")
+"""The SVGs of a drawn figure: each palette, at the wide and at the phone size."""
+RENDERING_MODULES = (
+    "genai_notes.engine.drawing",
+    "genai_notes.figures.render",
+    "genai_notes.figures.html",
+    "genai_notes.figures.style",
+)
+"""Modules every figure's output passes through, besides the figure's own imports."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the page needs of a drawn figure besides its SVG files.
+
+    Attributes:
+        table: The values plotted (rendered to HTML and CSV on every build).
+        size: Wide drawing size in inches, or None for a table-only figure.
+        phone_size: Phone drawing size in inches, or None for a table-only figure.
+    """
+
+    table: Table
+    size: tuple[float, float] | None
+    phone_size: tuple[float, float] | None
+
+    def to_json(self, hashes: Mapping[str, str]) -> str:
+        """The manifest text, with the hash of each SVG variant."""
+        return json.dumps(
+            {
+                "table": {
+                    "columns": list(self.table.columns),
+                    "rows": [list(row) for row in self.table.rows],
+                    "formats": self.table.formats,
+                },
+                "size": self.size,
+                "phone_size": self.phone_size,
+                "svgs": dict(hashes),
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> tuple[Entry, dict[str, str]]:
+        """Read a manifest: the entry and the SVG hashes.
+
+        Raises:
+            ValueError: Not a manifest this module wrote.
+        """
+        try:
+            data = json.loads(text)
+            table = data["table"]
+            entry = cls(
+                Table(
+                    tuple(str(c) for c in table["columns"]),
+                    tuple(tuple(row) for row in table["rows"]),
+                    {str(k): str(v) for k, v in table["formats"].items()},
+                ),
+                _size(data["size"]),
+                _size(data["phone_size"]),
+            )
+            hashes = {str(k): str(v) for k, v in data["svgs"].items()}
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a figure manifest: {exc}") from None
+        return entry, hashes
+
+
+def _size(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    width, height = value
+    return float(width), float(height)
+
+
+def code_stamp(figure_module: str) -> str:
+    """The hash of every file that shapes a figure of ``figure_module``, and library versions."""
+    files = import_closure([figure_module, *RENDERING_MODULES])
+    return digest(files, *versions("matplotlib", "numpy"))
+
+
+def figure_key(name: str, params: Mapping[str, Any], stamp: str) -> str:
+    """The cache key of figure ``name`` drawn with checked ``params`` under code ``stamp``."""
+    payload = json.dumps(
+        {"name": name, "params": params, "code": stamp}, sort_keys=True, default=repr
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+class FigureCache:
+    """Figure entries in one folder: ``<key>.json`` and ``<key>-<variant>.svg``."""
+
+    def __init__(self, folder: Path) -> None:
+        """Use ``folder`` (created on first write)."""
+        self.folder = folder
+        self._used: set[str] = set()
+
+    def svg_path(self, key: str, variant: str) -> Path:
+        """Where the SVG of ``key`` in ``variant`` lives."""
+        return self.folder / f"{key}-{variant}.svg"
+
+    def get(self, key: str) -> Entry | None:
+        """The whole, checked entry of ``key``, or None (missing, unreadable, or altered)."""
+        try:
+            entry, hashes = Entry.from_json((self.folder / f"{key}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        wanted = VARIANTS if entry.size is not None else ()
+        if set(hashes) != set(wanted):
+            return None
+        for variant in wanted:
+            try:
+                data = self.svg_path(key, variant).read_bytes()
+            except OSError:
+                return None
+            if hashlib.sha256(data).hexdigest() != hashes[variant]:
+                return None
+        self._used.add(key)
+        return entry
+
+    def put(self, key: str, entry: Entry, svgs: Mapping[str, bytes]) -> None:
+        """Store an entry: the SVGs first, then the manifest that vouches for them."""
+        hashes = {}
+        for variant, svg in svgs.items():
+            write_atomically(self.svg_path(key, variant), svg)
+            hashes[variant] = hashlib.sha256(svg).hexdigest()
+        write_atomically(self.folder / f"{key}.json", entry.to_json(hashes))
+        self._used.add(key)
+
+    def prune(self, keep: Iterable[str] = ()) -> int:
+        """Delete entries that this build did not use (nor ``keep``); return how many files."""
+        used = self._used | set(keep)
+        removed = 0
+        if not self.folder.is_dir():
+            return removed
+        for path in self.folder.iterdir():
+            stem = path.name.split("-", 1)[0].removesuffix(".json").removesuffix(".svg")
+            is_entry = path.suffix in (".json", ".svg") and len(stem) == 24
+            if is_entry and stem not in used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

@@ -1,0 +1,123 @@
+"""Files the engine writes and the fingerprints of the code it runs. No MkDocs here."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.metadata
+import importlib.util
+import os
+import platform
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+"""The ``genai_notes`` package folder."""
+
+
+def write_atomically(target: Path, data: str | bytes) -> None:
+    """Write ``target`` through a temporary file in its folder and ``os.replace``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode() if isinstance(data, str) else data
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def package_files() -> list[Path]:
+    """Every file of the package that can shape output: its modules and data (no caches)."""
+    return sorted(
+        path
+        for path in PACKAGE_DIR.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+
+
+def digest(paths: Iterable[Path], *extra: str) -> str:
+    """SHA-256 over the names and bytes of ``paths`` and the ``extra`` strings."""
+    hasher = hashlib.sha256()
+    for path in sorted(set(paths)):
+        hasher.update(
+            str(
+                path.relative_to(PACKAGE_DIR) if path.is_relative_to(PACKAGE_DIR) else path.name
+            ).encode()
+        )
+        hasher.update(b"\0")
+        hasher.update(path.read_bytes())
+        hasher.update(b"\0")
+    for item in extra:
+        hasher.update(item.encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def versions(*libraries: str) -> tuple[str, ...]:
+    """``name=version`` of each library, and the Python version."""
+    found = tuple(f"{name}={importlib.metadata.version(name)}" for name in libraries)
+    return (*found, f"python={platform.python_version()}")
+
+
+def import_closure(modules: Iterable[str]) -> set[Path]:
+    """The files of ``modules`` and of every ``genai_notes`` (or project) module they import,
+    transitively, read from the source's import statements (no import, no call graph).
+
+    A module that cannot be found is skipped: importing it fails and is reported elsewhere.
+    """
+    pending = list(modules)
+    seen: set[str] = set()
+    files: set[Path] = set()
+    roots = {name.split(".")[0] for name in pending} | {"genai_notes"}
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _module_path(name)
+        if path is None:
+            continue
+        files.add(path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for imported in _imports(path, package):
+            if imported.split(".")[0] in roots:
+                pending.append(imported)
+                parent = imported.rpartition(".")[0]
+                if parent:
+                    pending.append(parent)
+    return files
+
+
+def _module_path(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin).resolve()
+
+
+def _imports(path: Path, package: str) -> list[str]:
+    """Module names imported by the file at ``path`` (``from x import y`` gives x and x.y)."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (SyntaxError, ValueError):
+        return []
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            found.append(base)
+            found += [f"{base}.{alias.name}" for alias in node.names]
+    return found

@@ -1,0 +1,59 @@
+"""A small persistent memo: results of pure functions of text, kept in one JSON file.
+
+The MathML of each formula and the text of each computed number are stored under a *stamp*
+that hashes the bytes of the code that produced them and the versions of the libraries they
+used; a different stamp starts an empty memo, so an entry is never stale. Entries not used by a
+build are dropped when it saves. A file that cannot be read is an empty memo. No MkDocs here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from genai_notes.engine.files import write_atomically
+
+
+class Memo:
+    """Text results by text key, valid for one stamp."""
+
+    def __init__(self, path: Path, stamp: str, *, enabled: bool = True) -> None:
+        """Load ``path`` if it was written under ``stamp``; otherwise start empty.
+
+        A memo that is not ``enabled`` remembers nothing and writes nothing (cache off).
+        """
+        self.path = path
+        self.stamp = stamp
+        self.enabled = enabled
+        self._old: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        if not enabled:
+            return
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(stored, dict) and stored.get("stamp") == stamp:
+                entries = stored.get("entries", {})
+                self._old = {str(k): v for k, v in entries.items() if isinstance(v, str)}
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def get(self, key: str) -> str | None:
+        """The stored result of ``key``, or None."""
+        found = self._new.get(key)
+        if found is None:
+            found = self._old.get(key)
+            if found is not None:
+                self._new[key] = found
+        return found
+
+    def put(self, key: str, value: str) -> None:
+        """Remember ``value`` for ``key`` (written by :meth:`save`)."""
+        self._new[key] = value
+
+    def save(self) -> None:
+        """Write the entries this build used, if they differ from what the file holds."""
+        if not self.enabled or self._new == self._old:
+            return
+        payload = {"stamp": self.stamp, "entries": dict(sorted(self._new.items()))}
+        write_atomically(self.path, json.dumps(payload, ensure_ascii=False))
+        self._old = dict(self._new)
