@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from genai_notes import mathml
@@ -14,11 +16,8 @@ def test_inline_and_display_wrappers_become_mathml() -> None:
     )
     out = mathml.render_math(page, lambda e: pytest.fail(str(e)))
     assert "arithmatex" not in out
-    assert (
-        '<math alttext="a &lt; b" xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
-        in out
-    )
-    assert "<mo>&#x0003C;</mo>" in out  # "<" as a character reference, not raw
+    assert '<math alttext="a &lt; b" display="inline">' in out
+    assert "<mo>&lt;</mo>" in out  # "<" escaped, not raw
     assert '<div class="math-display" tabindex="0"><math' in out
     assert "<msqrt>" in out
 
@@ -38,3 +37,46 @@ def test_converter_failure_goes_to_the_error_handler() -> None:
     out = mathml.render_math('<span class="arithmatex">\\(\\frac{1}{\\)</span>', on_error)
     assert out == "<b>failed</b>"
     assert errors[0].tex == "\\frac{1}{"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\text{<script>alert(1)</script>} x",
+        r"\text{<img src=x onerror=alert(1)>}",
+        r"\text{<a href='javascript:alert(1)'>x</a>}",
+        r"\mathrm{<svg onload=alert(1)>}",
+    ],
+)
+def test_no_markup_can_come_out_of_a_formula(tex: str) -> None:
+    out = mathml.tex_to_mathml(tex, display=False)
+    tags, attributes = _markup(out)
+    assert tags <= mathml.MATHML_TAGS, out
+    assert attributes <= mathml.MATHML_ATTRIBUTES, out
+
+
+def _markup(text: str) -> tuple[set[str], set[str]]:
+    """Element and attribute names in ``text``, as a browser's HTML parser reads them."""
+    tags: set[str] = set()
+    attributes: set[str] = set()
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            tags.add(tag)
+            attributes.update(name for name, _ in attrs)
+
+    Reader().feed(text)
+    return tags, attributes
+
+
+@pytest.mark.parametrize(
+    ("tex", "problem"),
+    [(r"\frac{a}{b", "never closed"), (r"a}b", "never opened"), (r"x^{2", "never closed")],
+)
+def test_unbalanced_braces_are_one_error(tex: str, problem: str) -> None:
+    with pytest.raises(mathml.MathError, match=problem):
+        mathml.tex_to_mathml(tex, display=False)
+
+
+def test_escaped_braces_are_balanced() -> None:
+    assert "<mo" in mathml.tex_to_mathml(r"\{a\}", display=False)
