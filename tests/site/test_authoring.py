@@ -98,7 +98,7 @@ def test_a_bad_parameter_gives_the_same_sentence_in_the_build_and_the_command(
     message = re.search(r"figure sampling\.temperature: (parameter .+)", command.stderr)
     assert message, command.stderr
     assert "must be in" in message.group(1)
-    assert f"index.md:3: figure sampling.temperature: {message.group(1)}" in build.stderr
+    assert f"docs/index.md:6:1: figure sampling.temperature: {message.group(1)}" in build.stderr
     assert not (project / "x.svg").exists()
 
 

@@ -145,10 +145,14 @@ def _project(tmp_path: Path, page: str = PAGE) -> Path:
 
 
 def _build(project: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    return run_mkdocs(project, "build", "--site-dir", "site", *flags)
+    # A fixed date, so that two builds of the same sources can be compared byte for byte.
+    return run_mkdocs(
+        project, "build", "--site-dir", "site", *flags, SOURCE_DATE_EPOCH="1764547200"
+    )
 
 
 def _stats(result: subprocess.CompletedProcess[str]) -> tuple[int, int, int]:
+    """Figures drawn (figure functions called), taken from the cache, and failed."""
     match = re.search(r"figures: (\d+) drawn, (\d+) from the cache, (\d+) failed", result.stderr)
     assert match, result.stderr
     drawn, cached, failed = (int(g) for g in match.groups())
@@ -172,9 +176,14 @@ def test_blocks_become_figures_with_alt_text_caption_and_data(tmp_path: Path) ->
     # The table figure is a real table: 0, 1, 4.
     assert re.search(r"<td class=\"genai-num\">2</td><td class=\"genai-num\">4</td>", html)
     assert "not.parsed" in html  # the example inside a code block stays code
-    assert "GENAINOTESFIGURE" not in html
+    assert "GNXF" not in html
+    for theme in ("light", "dark"):  # phones get their own drawing of each figure
+        assert re.search(
+            rf'<source media="\(max-width: 40em\)" srcset="assets/figures/\w+-phone-{theme}\.svg"',
+            html,
+        )
     svgs = sorted((project / "site/assets/figures").glob("*.svg"))
-    assert len(svgs) == 4
+    assert len(svgs) == 8
     assert all(b"<text" in svg.read_bytes() for svg in svgs)
     csvs = sorted((project / "site/assets/figures").glob("*.csv"))
     assert len(csvs) == 3
@@ -185,28 +194,38 @@ def test_blocks_become_figures_with_alt_text_caption_and_data(tmp_path: Path) ->
 def test_second_build_draws_nothing_and_gives_the_same_bytes(tmp_path: Path) -> None:
     project = _project(tmp_path)
     first = _build(project, "--strict")
-    assert _stats(first) == (2, 0, 0)
+    assert _stats(first) == (3, 0, 0)
     before = {p.name: p.read_bytes() for p in (project / "site/assets/figures").iterdir()}
     second = _build(project, "--strict")
-    assert _stats(second) == (0, 2, 0)
+    assert _stats(second) == (0, 3, 0)
     after = {p.name: p.read_bytes() for p in (project / "site/assets/figures").iterdir()}
     assert before == after
 
 
-def test_editing_one_figure_function_redraws_only_its_figures(tmp_path: Path) -> None:
+def test_editing_a_figure_module_redraws_its_figures(tmp_path: Path) -> None:
     project = _project(tmp_path)
-    assert _stats(_build(project, "--strict")) == (2, 0, 0)
-    module = project / "minifigs.py"
-    module.write_text(module.read_text().replace("color=_colour(theme)", "color=theme.highlight"))
-    assert _stats(_build(project, "--strict")) == (1, 1, 0)
-
-
-def test_editing_a_helper_redraws_only_the_figures_that_use_it(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    assert _stats(_build(project, "--strict")) == (2, 0, 0)
+    assert _stats(_build(project, "--strict")) == (3, 0, 0)
     module = project / "minifigs.py"
     module.write_text(module.read_text().replace("return theme.series[1]", "return theme.text"))
-    assert _stats(_build(project, "--strict")) == (1, 1, 0)
+    assert _stats(_build(project, "--strict")) == (3, 0, 0)
+    assert _stats(_build(project, "--strict")) == (0, 3, 0)
+
+
+def test_a_warm_build_after_a_code_change_equals_a_cold_build(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _build(project, "--strict")
+    module = project / "minifigs.py"
+    module.write_text(module.read_text().replace("return theme.series[1]", "return theme.text"))
+    _build(project, "--strict")
+    warm = _tree(project / "site")
+    for entry in (project / ".cache/plugin/genai-notes").iterdir():
+        entry.unlink()
+    assert _stats(_build(project, "--strict"))[0] == 3
+    assert _tree(project / "site") == warm
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_same_bytes_without_the_cache(tmp_path: Path) -> None:
@@ -215,7 +234,7 @@ def test_same_bytes_without_the_cache(tmp_path: Path) -> None:
     first = {p.name: p.read_bytes() for p in (project / "site/assets/figures").iterdir()}
     for entry in (project / ".cache/plugin/genai-notes").iterdir():
         entry.unlink()
-    assert _stats(_build(project, "--strict"))[0] == 2
+    assert _stats(_build(project, "--strict"))[0] == 3
     second = {p.name: p.read_bytes() for p in (project / "site/assets/figures").iterdir()}
     assert first == second
 
@@ -223,45 +242,55 @@ def test_same_bytes_without_the_cache(tmp_path: Path) -> None:
 def test_an_unreadable_cache_entry_is_a_miss(tmp_path: Path) -> None:
     project = _project(tmp_path)
     _build(project, "--strict")
-    for entry in (project / ".cache/plugin/genai-notes").glob("*-dark.svg"):
-        entry.write_bytes(b"")
-    assert _stats(_build(project, "--strict")) == (2, 0, 0)
+    for entry in (project / ".cache/plugin/genai-notes").glob("*-phone-dark.svg"):
+        entry.write_bytes(entry.read_bytes()[:-40])  # truncated: starts like an SVG
+    assert _stats(_build(project, "--strict")) == (2, 1, 0)  # the table figure has no SVG
 
 
+# The block's fence is on line 8 of the file (after three lines of front matter); each message
+# points at the line of the mistake itself.
 BAD_BLOCKS = [
-    ("name: mini.nosuch\ncaption: c\nalt: a", "unknown figure 'mini.nosuch'"),
+    ("name: mini.nosuch\ncaption: c\nalt: a", 9, "unknown figure 'mini.nosuch'"),
+    ("name: mini.lin\ncaption: c\nalt: a", 9, "did you mean 'mini.line'"),
     (
         "name: mini.line\ncaption: c\nalt: a\nparams:\n  slope: 11",
+        13,
         "parameter 'slope' must be in [0, 10], got 11.0",
     ),
     (
         "name: mini.line\ncaption: c\nalt: a\nparams:\n  slope: steep",
+        13,
         "parameter 'slope' must be a number, got 'steep'",
     ),
     (
         "name: mini.line\ncaption: c\nalt: a\nparams:\n  colour: red",
+        13,
         "unknown parameter 'colour' (figure mini.line takes: slope, points, style)",
     ),
+    ("name: mini.line\ncaption: c\nalt: a\nparams:\n  slop: 2", 13, "did you mean 'slope'"),
     (
         "name: mini.line\ncaption: c\nalt: a\nparams:\n  style: dotted",
+        13,
         "parameter 'style' must be one of 'solid', 'dashed', got 'dotted'",
     ),
-    ("name: mini.line\ncaption: c", "the block needs 'alt'"),
-    ("name: mini.line\ncaption: [c\nalt: a", "not valid YAML"),
-    ("name: mini.line\ncaption: c\nalt: a\ncolour: red", "unknown key 'colour'"),
-    ("name: mini.broken\ncaption: c\nalt: a", "drawing failed: RuntimeError: the pen broke"),
+    ("name: mini.line\ncaption: c", 8, "the block needs 'alt'"),
+    ("name: mini.line\ncaption: c\nalt: a\ncaption: d", 12, "the key 'caption' is written twice"),
+    ("name: mini.line\ncaption: &x c\nalt: *x", 10, "anchors and aliases"),
+    ("name: mini.line\ncaption: c\nalt: a\ncolour: red", 12, "unknown key 'colour'"),
+    ("name: mini.line\ncaption: 'c {{ 1 / 0 }}'\nalt: a", 10, "ZeroDivisionError"),
+    ("name: mini.broken\ncaption: c\nalt: a", 8, "drawing failed: RuntimeError: the pen broke"),
 ]
 
 
-@pytest.mark.parametrize(("body", "message"), BAD_BLOCKS)
+@pytest.mark.parametrize(("body", "line", "message"), BAD_BLOCKS)
 def test_bad_block_is_a_warning_naming_page_line_and_problem(
-    tmp_path: Path, body: str, message: str
+    tmp_path: Path, body: str, line: int, message: str
 ) -> None:
     page = f"---\ntitle: Bad\n---\n# Bad\n\nText.\n\n```figure\n{body}\n```\n"
     project = _project(tmp_path, page)
     result = _build(project)
     assert result.returncode == 0
-    assert "index.md:8: " in result.stderr, result.stderr
+    assert f"docs/index.md:{line}:" in result.stderr, result.stderr
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     html = (project / "site/index.html").read_text(encoding="utf-8")
@@ -282,4 +311,4 @@ def test_a_failed_drawing_is_not_cached_and_its_traceback_is_verbose_only(tmp_pa
 def test_an_unclosed_block_is_reported(tmp_path: Path) -> None:
     project = _project(tmp_path, "# Bad\n\n```figure\nname: mini.line\n")
     result = _build(project)
-    assert "index.md: line 3: the figure block is never closed" in result.stderr
+    assert "docs/index.md:3:1: the figure block is never closed" in result.stderr

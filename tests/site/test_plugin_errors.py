@@ -41,7 +41,7 @@ def test_failed_computed_number_names_page_and_line_and_fails_strict(tmp_path: P
     )
     result = _build(_mini_site(tmp_path, page), "--strict")
     assert result.returncode != 0
-    assert "index.md:8: computed number" in result.stderr
+    assert "docs/index.md:8:10: computed number" in result.stderr
     assert "fp99" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -50,7 +50,7 @@ def test_failed_computed_number_shows_on_page_when_not_strict(tmp_path: Path) ->
     project = _mini_site(tmp_path, "# Mini\n\nA {{ nosuch.thing(1) }} B\n")
     result = _build(project)
     assert result.returncode == 0
-    assert "index.md:3: computed number '{{ nosuch.thing(1) }}' failed: unknown name" in (
+    assert "docs/index.md:3:3: computed number '{{ nosuch.thing(1) }}' failed: unknown name" in (
         result.stderr
     )
     html = (project / "site/index.html").read_text(encoding="utf-8")
@@ -61,10 +61,11 @@ def test_bad_formula_names_page_and_line_and_shows_an_error_box(tmp_path: Path) 
     page = "# Mini\n\nGood $x^2$.\n\n$$\n\\frac{1}{\n$$\n\nUnknown $\\nosuchcommand{x}$.\n"
     project = _mini_site(tmp_path, page)
     result = _build(project)
-    assert "index.md:6: cannot render the formula" in result.stderr
-    assert "index.md:9: cannot render the formula $\\nosuchcommand{x}$: unknown command" in (
+    assert "docs/index.md:6:1: cannot render the formula" in result.stderr
+    assert "docs/index.md:9:1: cannot render the formula «\\nosuchcommand{x}»: unknown command" in (
         result.stderr
     )
+    assert result.stderr.count("WARNING") == 2  # one message per bad formula, nothing bogus
     assert "Traceback" not in result.stderr
     html = (project / "site/index.html").read_text(encoding="utf-8")
     assert html.count('class="admonition failure genai-error"') == 2
@@ -82,13 +83,16 @@ def test_code_keeps_its_braces_and_dollars(tmp_path: Path) -> None:
     assert "{{ not evaluated }}" in html
 
 
-def test_bad_glossary_line_is_a_plugin_error_naming_the_line(tmp_path: Path) -> None:
-    project = _mini_site(tmp_path, "# Mini\n")
+def test_bad_glossary_line_is_a_warning_naming_the_line(tmp_path: Path) -> None:
+    project = _mini_site(tmp_path, "# Mini\n\n<!-- glossary -->\n")
     (project / "abbreviations.md").write_text("*[LLM]: Large language model.\nnot an entry\n")
     result = _build(project)
-    assert result.returncode != 0
-    assert "abbreviations.md:2: not a glossary entry" in result.stderr
+    assert result.returncode == 0  # the rest of the glossary still works
+    assert "abbreviations.md:2:1: not a glossary entry" in result.stderr
     assert "Traceback" not in result.stderr
+    html = (project / "site/index.html").read_text(encoding="utf-8")
+    assert "genai-error" in html and "<dt>LLM</dt>" in html
+    assert _build(project, "--strict").returncode != 0
 
 
 def test_config_rejects_a_mistyped_option(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -120,4 +124,4 @@ def test_a_dollar_that_is_not_math_is_reported_with_its_line(tmp_path: Path) -> 
     page = "# Mini\n\nFine $x$.\n\nThen $s = $ 4 and more.\n"
     result = _build(_mini_site(tmp_path, page), "--strict")
     assert result.returncode != 0
-    assert "index.md:5: a '$' was left as text" in result.stderr
+    assert "docs/index.md:5:1: a '$' was left as text" in result.stderr

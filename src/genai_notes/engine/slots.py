@@ -21,9 +21,6 @@ from typing import Literal
 
 Context = Literal["code", "math", "attribute", "text"]
 
-MAX_BODY = 1000
-"""Characters between ``{{`` and ``}}``; a longer stretch is an unclosed ``{{``."""
-
 # An expression ends at the first "}}" before a blank line (a paragraph break).
 _OPEN = re.compile(r"\{\{")
 _CLOSE = re.compile(r"\}\}|\n[ \t]*\n")
@@ -77,7 +74,7 @@ def protect(markdown: str, prefix: str) -> tuple[str, list[Slot]]:
         start = opening.start()
         if start < position:
             continue  # inside the previous expression
-        close = _CLOSE.search(markdown, opening.end(), opening.end() + MAX_BODY + 2)
+        close = _CLOSE.search(markdown, opening.end())
         closed = close is not None and close.group(0) == "}}"
         end = close.end() if close is not None and closed else opening.end()
         line = markdown.count("\n", 0, start) + 1
