@@ -14,7 +14,7 @@ with an implicit leading 1 for normal numbers.
   ``code * scale``; rounding is half to even, as ``numpy.rint`` and ``torch.round`` do.
 * FP8 (E4M3, E5M2) and the FP4 element E2M1 follow the OCP 8-bit Floating Point and
   Microscaling (MX) v1.0 specifications (:data:`MINIFLOAT_SPECS`, :func:`round_to_minifloat`);
-  :func:`mx_quantize` gives one block 32 elements with a shared power-of-two scale.
+  :func:`mx_quantize` quantizes one block of up to 32 elements with a shared power-of-two scale.
 """
 
 from __future__ import annotations
