@@ -145,3 +145,17 @@ def test_parameter_counts_must_be_positive(n_params: float) -> None:
         memory.course_training_bytes(n_params)
     with pytest.raises(ValueError, match="n_params must be a finite number > 0"):
         memory.weights_bytes(n_params)
+
+
+# --- checkpointing and 8-bit Adam ------------------------------------------------------
+
+
+def test_full_checkpointing_keeps_each_layers_16_bit_input() -> None:
+    # Korthikanti et al. 2022, section 4: 2 s b h L bytes; Llama 2 7B shape at s = 4096.
+    assert memory.checkpointed_activation_bytes(32, 4096, 4096, 1) == 2 * 4096 * 4096 * 32
+
+
+def test_eight_bit_adam_needs_ten_bytes_per_parameter() -> None:
+    breakdown = memory.adam8bit_mixed_precision_bytes(1e9)
+    assert breakdown.bytes_per_param == 10.0
+    assert breakdown.get("8-bit momentum") == 1e9

@@ -410,15 +410,80 @@ def activation_bytes(
     return float(layers * per_layer)
 
 
+RECOMPUTE_BYTES_PER_ELEMENT: Final = 2.0
+"""Korthikanti et al. 2022, section 4: with full activation recomputation only each layer's
+16-bit input, 2 s b h bytes, is kept."""
+
+
+def checkpointed_activation_bytes(
+    n_layers: int, d_model: int, seq_len: int, batch: int = 1
+) -> float:
+    """Activations kept under full activation checkpointing: each layer's input only.
+
+    Korthikanti et al. 2022 (arXiv 2205.05198), section 4: recomputing every layer in the
+    backward pass leaves ``2 s b h`` bytes per layer (its 16-bit input), ``2 s b h L`` in all,
+    at the price of one more forward pass (about a third more compute per step). One layer's
+    full activations (:func:`activation_bytes` for one layer) are rebuilt at a time on top.
+
+    Args:
+        n_layers: Transformer layers L, an integer >= 1.
+        d_model: Hidden size h, an integer >= 1.
+        seq_len: Sequence length s, an integer >= 1.
+        batch: Micro-batch size b, an integer >= 1.
+
+    Returns:
+        Bytes, ``2 s b h L``.
+
+    Raises:
+        ValueError: For a count below 1.
+    """
+    layers = positive_int("n_layers", n_layers)
+    h = positive_int("d_model", d_model)
+    s = positive_int("seq_len", seq_len)
+    b = positive_int("batch", batch)
+    return RECOMPUTE_BYTES_PER_ELEMENT * s * b * h * layers
+
+
+def adam8bit_mixed_precision_bytes(n_params: float) -> MemoryBreakdown:
+    """Model states of mixed-precision training with 8-bit Adam states.
+
+    Dettmers et al. 2021, "8-bit Optimizers via Block-wise Quantization" (arXiv 2110.02861)
+    store Adam's momentum and variance in 8 bits (1 byte each, plus small block scales that
+    are left out here) instead of fp32, so the 16 bytes per parameter of ZeRO's mixed-precision
+    Adam become 2 + 2 + 4 + 1 + 1 = 10.
+
+    Args:
+        n_params: Parameter count, > 0.
+
+    Returns:
+        fp16 parameters and gradients, the fp32 parameter copy, and the two 8-bit states.
+
+    Raises:
+        ValueError: If ``n_params`` is not finite and > 0.
+    """
+    n = positive_number("n_params", n_params)
+    parts = (
+        ("fp16 parameters", 2.0),
+        ("fp16 gradients", 2.0),
+        ("fp32 parameter copy", 4.0),
+        ("8-bit momentum", 1.0),
+        ("8-bit variance", 1.0),
+    )
+    return MemoryBreakdown(n, tuple((label, size * n) for label, size in parts))
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
     "ACTIVATION_BYTES_PER_ELEMENT",
     "ADAM_MIXED_PRECISION_K",
     "ATTENTION_SCORE_BYTES",
     "DTYPES",
+    "RECOMPUTE_BYTES_PER_ELEMENT",
     "ZERO_STAGES",
     "activation_bytes",
+    "adam8bit_mixed_precision_bytes",
     "bytes_per_param",
+    "checkpointed_activation_bytes",
     "course_training_bytes",
     "kv_cache_bytes",
     "mixed_precision_adam_bytes",

@@ -24,7 +24,7 @@ from typing import Final, TypeVar, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from genai_notes.science._validate import one_of, positive_array, positive_number
+from genai_notes.science._validate import one_of, positive_array, positive_int, positive_number
 
 FloatArray = NDArray[np.float64]
 FloatOrArray = TypeVar("FloatOrArray", float, FloatArray)
@@ -476,6 +476,181 @@ def known_model(name: str) -> KnownModel:
     return by_name[one_of("name", name, by_name)]
 
 
+# --- Since Chinchilla: Llama 3, mixture of experts, repeated data, inference ----------
+
+
+@dataclass(frozen=True)
+class TokenFit:
+    """A fitted power law for the compute-optimal number of training tokens, D*(C) = A C**alpha.
+
+    Attributes:
+        A: The coefficient.
+        alpha: The exponent.
+        source: Paper, arXiv id and section.
+    """
+
+    A: float
+    alpha: float
+    source: str
+
+
+LLAMA3_TOKEN_FIT: Final = TokenFit(
+    0.29,
+    0.53,
+    "Grattafiori et al. 2024, The Llama 3 Herd of Models, arXiv 2407.21783, section 3.2.1 "
+    "(isoFLOP minima from 6e18 to 1e22 FLOPs; (alpha, A) = (0.53, 0.29) as printed)",
+)
+"""Llama 3's own fit of compute-optimal training tokens against training FLOPs."""
+
+
+def llama3_optimal_tokens(flops: float) -> float:
+    """Compute-optimal training tokens by Llama 3's fit, D* = 0.29 C**0.53.
+
+    With the constants rounded as printed, the fit gives about 10.5T tokens at the
+    flagship's 3.8e25 FLOPs, where the paper's own (unrounded) extrapolation reports
+    16.55T; the exponent's third digit moves the answer by half.
+
+    Args:
+        flops: Training compute C, > 0.
+
+    Returns:
+        Tokens.
+
+    Raises:
+        ValueError: For non-positive compute.
+    """
+    budget = positive_number("flops", flops)
+    return float(LLAMA3_TOKEN_FIT.A * budget**LLAMA3_TOKEN_FIT.alpha)
+
+
+def moe_training_flops(n_active_params: float, n_tokens: float) -> float:
+    """Training compute of a mixture-of-experts model, 6 N_active D.
+
+    Each token passes through the shared layers and only the experts its router picks, so the
+    6ND rule counts the parameters active per token, not the total: DeepSeek-V3 activates 37B
+    of its 671B parameters per token (DeepSeek-AI 2024, arXiv 2412.19437).
+
+    Args:
+        n_active_params: Parameters used per token, > 0.
+        n_tokens: Training tokens, > 0.
+
+    Returns:
+        FLOPs.
+
+    Raises:
+        ValueError: For non-positive arguments.
+    """
+    n = positive_number("n_active_params", n_active_params)
+    d = positive_number("n_tokens", n_tokens)
+    return FLOPS_PER_PARAM_PER_TOKEN * n * d
+
+
+def inference_flops(n_params: float, n_tokens: float) -> float:
+    """Forward-pass compute to process or generate tokens, about 2 N per token.
+
+    Kaplan et al. 2020, section 2.1 (the forward pass is a third of 6N); attention over the
+    context is left out, as in 6ND.
+
+    Args:
+        n_params: Parameters used per token, > 0.
+        n_tokens: Tokens processed or generated, > 0.
+
+    Returns:
+        FLOPs.
+
+    Raises:
+        ValueError: For non-positive arguments.
+    """
+    n = positive_number("n_params", n_params)
+    d = positive_number("n_tokens", n_tokens)
+    return 2.0 * n * d
+
+
+MUENNIGHOFF_R_D_STAR: Final = 15.4
+"""Muennighoff et al. 2023 (arXiv 2305.16264), eq. 5 fit: repeated data loses value with a
+half-life-like constant R_D* of about 15.4 repetitions."""
+
+
+def effective_unique_tokens(
+    unique_tokens: float, epochs: float, r_star: float = MUENNIGHOFF_R_D_STAR
+) -> float:
+    """Tokens of unique data worth the same as ``epochs`` passes over ``unique_tokens``.
+
+    Muennighoff et al. 2023, "Scaling Data-Constrained Language Models", eq. 5:
+    D' = U + U R* (1 - exp(-R / R*)), where R = epochs - 1 is the number of repetitions.
+    For a few epochs D' is close to epochs * U (repeating is almost as good as new data);
+    for many, D' approaches U (1 + R*).
+
+    Args:
+        unique_tokens: Unique tokens U, > 0.
+        epochs: Passes over the data, >= 1.
+        r_star: The decay constant R*, > 0.
+
+    Returns:
+        Effective tokens D'.
+
+    Raises:
+        ValueError: For non-positive tokens or r_star, or fewer than one epoch.
+    """
+    unique = positive_number("unique_tokens", unique_tokens)
+    decay = positive_number("r_star", r_star)
+    if isinstance(epochs, bool) or not epochs >= 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs!r}")
+    repeats = float(epochs) - 1.0
+    return unique + unique * decay * (1.0 - float(np.exp(-repeats / decay)))
+
+
+def pipeline_bubble_fraction(stages: int, microbatches: int) -> float:
+    """Share of a pipeline-parallel step that a GPU spends idle: (p - 1) / (m + p - 1).
+
+    With p stages and m micro-batches, a GPipe or 1F1B schedule takes m + p - 1 slots of
+    which p - 1 are the fill and drain bubble (Huang et al. 2019, GPipe; Narayanan et al.
+    2021, arXiv 2104.04473, section 2.2.1, who state it relative to the ideal time as
+    (p - 1) / m).
+
+    Args:
+        stages: Pipeline stages p, an integer >= 1.
+        microbatches: Micro-batches per step m, an integer >= 1.
+
+    Returns:
+        The idle share of the step, in [0, 1).
+
+    Raises:
+        ValueError: For a count below 1.
+    """
+    p = positive_int("stages", stages)
+    m = positive_int("microbatches", microbatches)
+    return (p - 1) / (m + p - 1)
+
+
+def model_flops_utilization(
+    n_params: float, tokens_per_second: float, peak_flops: float, n_gpus: int = 1
+) -> float:
+    """Model FLOPs utilization: 6N x tokens per second over the hardware's peak.
+
+    Chowdhery et al. 2022 (PaLM, arXiv 2204.02311, appendix B) define MFU as the model's
+    FLOPs per second (without recomputation) over the peak; this is its 6N form, which leaves
+    out attention FLOPs.
+
+    Args:
+        n_params: Parameters N, > 0.
+        tokens_per_second: Training throughput of the whole job, > 0.
+        peak_flops: Peak FLOP/s of one GPU in the precision used, > 0.
+        n_gpus: GPUs in the job, an integer >= 1.
+
+    Returns:
+        The utilization, a fraction.
+
+    Raises:
+        ValueError: For non-positive arguments.
+    """
+    n = positive_number("n_params", n_params)
+    rate = positive_number("tokens_per_second", tokens_per_second)
+    peak = positive_number("peak_flops", peak_flops)
+    gpus = positive_int("n_gpus", n_gpus)
+    return FLOPS_PER_PARAM_PER_TOKEN * n * rate / (peak * gpus)
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
     "CHINCHILLA_TABLE3",
@@ -485,17 +660,25 @@ __all__ = [
     "KAPLAN_D",
     "KAPLAN_N",
     "KNOWN_MODELS",
+    "LLAMA3_TOKEN_FIT",
+    "MUENNIGHOFF_R_D_STAR",
     "PF_DAY",
     "chinchilla_loss",
     "compute_optimal",
+    "effective_unique_tokens",
     "flops_from_pf_days",
     "get_fit",
+    "inference_flops",
     "isoflop_loss",
     "kaplan_loss_c",
     "kaplan_loss_d",
     "kaplan_loss_n",
     "known_model",
+    "llama3_optimal_tokens",
+    "model_flops_utilization",
+    "moe_training_flops",
     "pf_days",
+    "pipeline_bubble_fraction",
     "tokens_per_param",
     "training_flops",
 ]
