@@ -162,12 +162,18 @@ def roofline_seconds(flops: float, n_bytes: float, peak_flops: float, bandwidth:
 class DecodeStep:
     """Roofline estimate of one decode step for a batch of sequences.
 
+    Every attribute is a plain field, so a computed number on a page can read it.
+
     Attributes:
         batch: Sequences decoded together (each gains one token per step).
         flops: FLOPs of the step, ``2 N batch``.
         n_bytes: Bytes read: all weights once, plus every sequence's key-value cache.
         compute_seconds: ``flops`` over the usable peak FLOP/s.
         memory_seconds: ``n_bytes`` over the usable bandwidth.
+        seconds: Time per output token of each sequence (TPOT), the larger of the two.
+        tokens_per_second: Tokens per second one sequence sees, ``1 / seconds``.
+        throughput: Tokens per second over the whole batch, ``batch / seconds``.
+        memory_bound: Whether reading memory, not arithmetic, sets the step time.
     """
 
     batch: int
@@ -175,26 +181,10 @@ class DecodeStep:
     n_bytes: float
     compute_seconds: float
     memory_seconds: float
-
-    @property
-    def seconds(self) -> float:
-        """Time per output token for each sequence (TPOT): the larger of the two bounds."""
-        return max(self.compute_seconds, self.memory_seconds)
-
-    @property
-    def tokens_per_second(self) -> float:
-        """Tokens per second that one sequence sees, ``1 / seconds``."""
-        return 1.0 / self.seconds
-
-    @property
-    def throughput(self) -> float:
-        """Tokens per second over the whole batch, ``batch / seconds``."""
-        return self.batch / self.seconds
-
-    @property
-    def memory_bound(self) -> bool:
-        """Whether reading memory, not arithmetic, sets the step time."""
-        return self.memory_seconds >= self.compute_seconds
+    seconds: float
+    tokens_per_second: float
+    throughput: float
+    memory_bound: bool
 
 
 def decode_step(
@@ -242,12 +232,19 @@ def decode_step(
     share = _utilisation(utilisation)
     flops = FORWARD_FLOPS_PER_PARAM_PER_TOKEN * n * sequences
     n_bytes = weights + sequences * kv
+    compute = flops / (positive_number("peak_flops", peak_flops) * share)
+    memory = n_bytes / (positive_number("bandwidth", bandwidth) * share)
+    seconds = max(compute, memory)
     return DecodeStep(
         batch=sequences,
         flops=flops,
         n_bytes=n_bytes,
-        compute_seconds=flops / (positive_number("peak_flops", peak_flops) * share),
-        memory_seconds=n_bytes / (positive_number("bandwidth", bandwidth) * share),
+        compute_seconds=compute,
+        memory_seconds=memory,
+        seconds=seconds,
+        tokens_per_second=1.0 / seconds,
+        throughput=sequences / seconds,
+        memory_bound=memory >= compute,
     )
 
 
