@@ -8,10 +8,11 @@ Modules:
     units: bytes to GB (1e9) and GiB (2**30).
     metrics: ROUGE-N, ROUGE-L and BLEU.
     peft: LoRA parameter counts and fine-tuning memory (full, LoRA, QLoRA).
+    rlhf: reward-model loss, PPO (clip, GAE, value loss), KL estimators, DPO, GRPO.
 """
 
 from __future__ import annotations
 
-from genai_notes.science import formats, memory, metrics, peft, sampling, scaling, units
+from genai_notes.science import formats, memory, metrics, peft, rlhf, sampling, scaling, units
 
-__all__ = ["formats", "memory", "metrics", "peft", "sampling", "scaling", "units"]
+__all__ = ["formats", "memory", "metrics", "peft", "rlhf", "sampling", "scaling", "units"]
