@@ -169,6 +169,15 @@ def test_k1_and_k3_are_unbiased_and_k2_is_biased() -> None:
         assert (mean == pytest.approx(truth)) is unbiased
 
 
+def test_expected_kl_estimate_is_exact_for_k1_and_k3_only() -> None:
+    q, p = [0.5, 0.3, 0.2], [0.2, 0.3, 0.5]
+    truth = rlhf.exact_kl(q, p)
+    assert rlhf.expected_kl_estimate(q, p, "k1") == pytest.approx(truth)
+    assert rlhf.expected_kl_estimate(q, p, "k3") == pytest.approx(truth)
+    # k2: 0.5 * (ln 0.4)^2 / 2 + 0.2 * (ln 2.5)^2 / 2 = 0.5 * 0.41979 + 0.2 * 0.41979 = 0.29385
+    assert rlhf.expected_kl_estimate(q, p, "k2") == pytest.approx(0.7 * 0.5 * math.log(2.5) ** 2)
+
+
 def test_sequence_kl_sums_the_tokens() -> None:
     logp = [-0.22, -0.51, -1.20, -0.36]
     ref = [-0.69, -0.92, -1.20, -0.22]

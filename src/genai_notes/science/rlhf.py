@@ -382,7 +382,7 @@ def kl_estimate(
         values = 0.5 * log_r**2
     else:
         values = np.expm1(log_r) - log_r
-    return _out(logp, values)
+    return _out(logp, values + 0.0)  # + 0.0 turns -0.0 (equal log-probabilities) into 0.0
 
 
 def sequence_kl(logp: ArrayLike, logp_ref: ArrayLike, kind: str = "k1") -> float:
@@ -399,6 +399,29 @@ def sequence_kl(logp: ArrayLike, logp_ref: ArrayLike, kind: str = "k1") -> float
     per_token = kl_estimate(_vector("logp", logp), _vector("logp_ref", logp_ref), kind)
     assert isinstance(per_token, tuple)
     return float(sum(per_token))
+
+
+def expected_kl_estimate(policy_probs: ArrayLike, ref_probs: ArrayLike, kind: str = "k1") -> float:
+    """The mean of an estimator over tokens drawn from the policy, computed exactly.
+
+    ``sum_y pi(y) k(y)`` over a small vocabulary: it equals ``exact_kl(pi, pi_ref)`` for the
+    unbiased k1 and k3 and differs for k2, which is how Schulman's note compares them.
+
+    Args:
+        policy_probs: The policy's probabilities over the vocabulary, each > 0, summing to 1.
+        ref_probs: The reference model's probabilities, each > 0, summing to 1.
+        kind: ``"k1"``, ``"k2"`` or ``"k3"``.
+
+    Returns:
+        The estimator's expectation in nats.
+    """
+    policy, reference = _pair("policy_probs", policy_probs, "ref_probs", ref_probs)
+    for name, dist in (("policy_probs", policy), ("ref_probs", reference)):
+        if np.any(dist <= 0) or abs(float(dist.sum()) - 1.0) > 1e-9:
+            raise ValueError(f"{name} must be > 0 and sum to 1, got {dist.tolist()!r}")
+    per_token = kl_estimate(np.log(policy), np.log(reference), kind)
+    assert isinstance(per_token, tuple)
+    return float(np.dot(policy, per_token))
 
 
 def exact_kl(p: ArrayLike, q: ArrayLike) -> float:
@@ -673,6 +696,7 @@ __all__ = [
     "dpo_implicit_reward",
     "dpo_loss",
     "exact_kl",
+    "expected_kl_estimate",
     "gae",
     "gold_reward_rl",
     "gold_reward_rl_peak",
