@@ -236,6 +236,17 @@ def test_implicit_reward_of_the_optimal_policy_recovers_reward_differences() -> 
     assert shift == pytest.approx(beta * math.log(z))
 
 
+def test_implicit_rewards_from_probabilities_match_the_log_probability_form() -> None:
+    ref, beta = [0.5, 0.3, 0.2], 0.5
+    optimum = rlhf.optimal_policy(ref, [1.0, 0.0, -1.0], beta)
+    from_probs = rlhf.implicit_rewards(optimum, ref, beta)
+    # reward differences 1.0 and 1.0 are recovered
+    assert from_probs[0] - from_probs[1] == pytest.approx(1.0)
+    assert from_probs[1] - from_probs[2] == pytest.approx(1.0)
+    # and beta log(pi/pi_ref) by hand for the first completion: 0.5 ln(2 * optimum[0])
+    assert from_probs[0] == pytest.approx(0.5 * math.log(optimum[0] / 0.5))
+
+
 def test_dpo_loss_is_ln_2_when_the_policy_equals_the_reference() -> None:
     assert rlhf.dpo_loss(-12.0, -12.0, -14.0, -14.0) == pytest.approx(math.log(2))
 

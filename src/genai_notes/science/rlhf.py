@@ -546,6 +546,29 @@ def dpo_implicit_reward(
     return _out(logp, positive_number("beta", beta) * (policy - reference))
 
 
+def implicit_rewards(
+    policy_probs: ArrayLike, ref_probs: ArrayLike, beta: float
+) -> tuple[float, ...]:
+    """DPO's implicit rewards ``beta log(pi(y) / pi_ref(y))`` from probabilities.
+
+    Convenient for a small set of completions, as in :func:`optimal_policy`: applied to the
+    optimal policy it returns the true rewards minus ``beta log Z``.
+
+    Args:
+        policy_probs: The policy's probability of each completion, each > 0.
+        ref_probs: The reference model's probabilities, each > 0, the same length.
+        beta: DPO's beta, > 0.
+
+    Returns:
+        One implicit reward per completion.
+    """
+    policy, reference = _pair("policy_probs", policy_probs, "ref_probs", ref_probs)
+    if np.any(policy <= 0) or np.any(reference <= 0):
+        raise ValueError("policy_probs and ref_probs must be > 0")
+    b = positive_number("beta", beta)
+    return tuple(float(v) for v in b * (np.log(policy) - np.log(reference)))
+
+
 def dpo_loss(
     logp_chosen: float,
     logp_ref_chosen: float,
@@ -701,6 +724,7 @@ __all__ = [
     "gold_reward_rl",
     "gold_reward_rl_peak",
     "grpo_advantages",
+    "implicit_rewards",
     "is_clipped",
     "kl_estimate",
     "kl_penalised_rewards",
