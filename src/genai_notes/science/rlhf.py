@@ -471,7 +471,7 @@ def kl_penalised_rewards(
         raise ValueError(f"beta must be >= 0, got {beta!r}")
     per_token = kl_estimate(_vector("logp", logp), _vector("logp_ref", logp_ref), kind)
     assert isinstance(per_token, tuple)
-    rewards = [-coefficient * k for k in per_token]
+    rewards = [-coefficient * k + 0.0 for k in per_token]  # + 0.0: no -0.0 for equal tokens
     rewards[-1] += _finite("score", score)
     return tuple(rewards)
 
