@@ -9,6 +9,7 @@ Modules:
     metrics: ROUGE-N, ROUGE-L and BLEU.
     peft: LoRA parameter counts and fine-tuning memory (full, LoRA, QLoRA).
     inference: prefill and decode time bounds, batching, speculative decoding.
+    rlhf: reward-model loss, PPO (clip, GAE, value loss), KL estimators, DPO, GRPO.
 """
 
 from __future__ import annotations
@@ -19,9 +20,20 @@ from genai_notes.science import (
     memory,
     metrics,
     peft,
+    rlhf,
     sampling,
     scaling,
     units,
 )
 
-__all__ = ["formats", "inference", "memory", "metrics", "peft", "sampling", "scaling", "units"]
+__all__ = [
+    "formats",
+    "inference",
+    "memory",
+    "metrics",
+    "peft",
+    "rlhf",
+    "sampling",
+    "scaling",
+    "units",
+]
