@@ -8,10 +8,32 @@ Modules:
     units: bytes to GB (1e9) and GiB (2**30).
     metrics: ROUGE-N, ROUGE-L and BLEU.
     peft: LoRA parameter counts and fine-tuning memory (full, LoRA, QLoRA).
+    retrieval: similarity, chunking, vector-index memory, BM25, rank fusion, retrieval metrics.
+    deployment: bits per weight of group-wise quantization and 2:4 sparsity.
 """
 
 from __future__ import annotations
 
-from genai_notes.science import formats, memory, metrics, peft, sampling, scaling, units
+from genai_notes.science import (
+    deployment,
+    formats,
+    memory,
+    metrics,
+    peft,
+    retrieval,
+    sampling,
+    scaling,
+    units,
+)
 
-__all__ = ["formats", "memory", "metrics", "peft", "sampling", "scaling", "units"]
+__all__ = [
+    "deployment",
+    "formats",
+    "memory",
+    "metrics",
+    "peft",
+    "retrieval",
+    "sampling",
+    "scaling",
+    "units",
+]
