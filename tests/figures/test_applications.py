@@ -74,3 +74,17 @@ def test_out_of_range_parameters_are_refused(name: str, params: dict[str, Any]) 
 @pytest.mark.parametrize("name", ["applications.index_memory", "applications.quant_bits"])
 def test_drawing_is_stable_and_keeps_text(name: str, theme: Theme) -> None:
     assert_same_svg_with_text_twice(fig(name), theme)
+
+
+@pytest.mark.parametrize("name", ["applications.index_memory", "applications.quant_bits"])
+def test_the_phone_drawing_uses_short_labels(name: str) -> None:
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import LIGHT
+
+    result = fig(name).call({})
+    phone = Figure(figsize=result.phone_size)
+    result.draw(phone, LIGHT)  # type: ignore[misc]
+    texts = [t.get_text() for ax in phone.axes for t in ax.get_yticklabels() + ax.texts]
+    texts += [t.get_text() for ax in phone.axes if ax.get_legend() for t in ax.get_legend().texts]
+    assert all(len(text) <= 24 for text in texts), texts

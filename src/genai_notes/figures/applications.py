@@ -56,7 +56,10 @@ def index_memory(
         formats={"bytes per vector": ",.0f", gb_col: ",.3g"},
     )
 
+    short = ["Flat", f"HNSW, M={hnsw_m}", f"IVF-PQ, {pq_m} B"]
+
     def draw(fig: Figure, theme: Theme) -> None:
+        narrow = fig.get_figwidth() < 5.0  # the phone drawing: shorter labels
         ax = fig.add_subplot()
         y = [2, 1, 0]
         ax.barh(y, gb, height=0.6, color=[theme.series[0], theme.series[1], theme.series[2]])
@@ -64,17 +67,21 @@ def index_memory(
             ax.text(
                 value,
                 yi,
-                f"  {value:,.3g} GB ({each:,.0f} bytes each)",
+                f"  {value:,.3g} GB" if narrow else f"  {value:,.3g} GB ({each:,.0f} bytes each)",
                 va="center",
                 color=theme.text,
             )
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, short if narrow else names)
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(0, max(gb) * 1.9)
-        ax.set_xlabel(f"index memory for {_count(n_vectors)} vectors of {dim} dimensions (GB)")
+        ax.set_xlabel(
+            f"memory for {_count(n_vectors)} vectors (GB)"
+            if narrow
+            else f"index memory for {_count(n_vectors)} vectors of {dim} dimensions (GB)"
+        )
         ax.grid(axis="y", visible=False)
 
-    return FigureResult(table, draw, width=7.0, height=2.8)
+    return FigureResult(table, draw, width=7.0, height=2.8, phone_height=3.2)
 
 
 # --- Bits per weight of group-wise quantization --------------------------------------------
@@ -86,6 +93,13 @@ _VARIANTS = (
     ("fp16 scale only (symmetric)", 16, 0),
 )
 """Storage choices: label, scale bits, zero-point bits (None: packed at the weight's bits)."""
+
+_SHORT = {
+    "fp16 scale + fp16 zero point": "fp16 zero point",
+    "fp16 scale + packed zero point": "packed zero point",
+    "fp16 scale only (symmetric)": "no zero point",
+}
+"""Legend labels of the phone drawing."""
 
 
 @figure("applications.quant_bits")
@@ -113,8 +127,10 @@ def quant_bits(
 
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
+        narrow = fig.get_figwidth() < 5.0  # the phone drawing: shorter legend
         for index, (label, values) in enumerate(columns.items()):
-            ax.plot(sizes, values, marker="o", color=theme.series[index], label=label)
+            shown = _SHORT[label] if narrow else label
+            ax.plot(sizes, values, marker="o", color=theme.series[index], label=shown)
         ax.axhline(bits, color=theme.muted, linestyle="--", linewidth=1.0)
         ax.text(
             sizes[0], bits, f" {bits} bits, the name", va="bottom", ha="left", color=theme.muted
