@@ -151,7 +151,7 @@ def test_rlhf_refuses_bad_parameters(params: dict[str, Any]) -> None:
 
 
 # --- RAG pipeline ---
-# Reference: the worked numbers on docs/week3/applications.md (300-token chunks, 50 overlap,
+# Reference: the worked numbers on docs/week3/rag.md (300-token chunks, 50 overlap,
 # top-5, instructions 150, question 50, 500 reserved for the answer, Llama 2's 4,096 tokens).
 
 

@@ -29,6 +29,7 @@ BUILTIN_MODULES = (
     "genai_notes.figures.finetuning",
     "genai_notes.figures.overview",
     "genai_notes.figures.rlhf",
+    "genai_notes.figures.applications",
 )
 
 

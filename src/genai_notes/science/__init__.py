@@ -10,16 +10,23 @@ Modules:
     peft: LoRA parameter counts and fine-tuning memory (full, LoRA, QLoRA).
     inference: prefill and decode time bounds, batching, speculative decoding.
     rlhf: reward-model loss, PPO (clip, GAE, value loss), KL estimators, DPO, GRPO.
+    retrieval: similarity, chunking, vector-index memory, BM25, rank fusion, retrieval metrics.
+    deployment: bits per weight of group-wise quantization and 2:4 sparsity.
+
+Each module's ``__all__`` lists what computed numbers in the notes may name
+(see :mod:`genai_notes.engine.expressions`); this package's ``__all__`` lists the modules.
 """
 
 from __future__ import annotations
 
 from genai_notes.science import (
+    deployment,
     formats,
     inference,
     memory,
     metrics,
     peft,
+    retrieval,
     rlhf,
     sampling,
     scaling,
@@ -27,11 +34,13 @@ from genai_notes.science import (
 )
 
 __all__ = [
+    "deployment",
     "formats",
     "inference",
     "memory",
     "metrics",
     "peft",
+    "retrieval",
     "rlhf",
     "sampling",
     "scaling",
