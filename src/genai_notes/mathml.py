@@ -229,5 +229,7 @@ def stray_dollars(page_html: str) -> list[str]:
     A formula like ``$s = $`` (space before the closing dollar) is not math to Arithmatex and
     would reach the reader as raw TeX, so the build reports it instead.
     """
+    if "$" not in page_html:
+        return []
     prose = _CODE_OR_MATH.sub("", page_html)
     return [match.group(0).strip() for match in _STRAY_DOLLAR.finditer(prose)]

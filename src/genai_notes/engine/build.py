@@ -13,27 +13,38 @@ given to ``warn`` and a visible error in the page; nothing here raises for bad c
 from __future__ import annotations
 
 import html
+import json
 import re
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from genai_notes import glossary, mathml
+from genai_notes.engine import files as files_module
 from genai_notes.engine import slots as slot_tokens
 from genai_notes.engine.drawing import DrawingPool, Job
 from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
 from genai_notes.engine.figure_cache import VARIANTS, Entry, FigureCache, code_stamp, figure_key
-from genai_notes.engine.files import PACKAGE_DIR, digest, import_closure, versions
+from genai_notes.engine.files import (
+    PACKAGE_DIR,
+    digest,
+    import_closure,
+    module_files,
+    package_files,
+    versions,
+)
 from genai_notes.engine.memo import Memo
 from genai_notes.engine.typeset import as_html, as_tex, format_value
 from genai_notes.figures import blocks, catalogue, registry
-from genai_notes.figures.html import figure_html, table_csv
+from genai_notes.figures.html import figure_html, table_csv, table_html
 
 Warn = Callable[[str], None]
 UrlFor = Callable[[str, Path | None, str | None], str]
 """Adds a generated file (site path, source file or text content); returns its page URL."""
 ASSETS = "assets/figures"
+_TABLE_TOKEN = re.compile(r"<!--GNXTABLE\d{5}-->")
 _FIGURE_TOKEN = re.compile(r"<p>(?P<alone>GNXF\d{4}N\d{5}Z)</p>|(?P<inline>GNXF\d{4}N\d{5}Z)")
 
 
@@ -124,9 +135,16 @@ class Build:
         self.cache = FigureCache(settings.cache_dir)
         self._jobs: dict[str, Job] = {}
         self._failures: dict[str, str] = {}
-        self._namespace = Namespace.science()
-        self._numbers = self._memo("numbers", _numbers_stamp())
-        self._math = self._memo("mathml", _math_stamp())
+        self._tables: dict[str, str] = {}
+        self._namespace_loaded: Namespace | None = None
+        self._imports = self._memo("imports", digest([Path(files_module.__file__)]))
+        # Everything a block's check depends on: while no file of the package (or of a
+        # project figure module) changed, a block's checked parameters and key are reused, so a
+        # warm build imports no figure module (and no numpy).
+        code = digest([*package_files(), *module_files(settings.figure_modules)])
+        self._blocks = self._memo("blocks", code)
+        self._numbers = self._memo("numbers", _numbers_stamp(self._imports))
+        self._math = self._memo("mathml", _math_stamp(self._imports))
         self._terms, problems = glossary.read_glossary(
             settings.glossary_path.read_text(encoding="utf-8")
         )
@@ -136,10 +154,25 @@ class Build:
         for message in self._glossary_errors:
             warn(message)
         self._module_errors: dict[str, str] = {}
-        self.figures: dict[str, registry.FigureDef] = {}
+        self._figures: dict[str, registry.FigureDef] | None = None
         self._stamps: dict[str, str] = {}
-        if settings.figures:
-            self.figures = registry.collect(settings.figure_modules, on_error=self._module_error)
+
+    @property
+    def figures(self) -> dict[str, registry.FigureDef]:
+        """The registered figures, imported when first needed."""
+        if self._figures is None:
+            self._figures = {}
+            if self.settings.figures:
+                self._figures = registry.collect(
+                    self.settings.figure_modules, on_error=self._module_error
+                )
+        return self._figures
+
+    @property
+    def _namespace(self) -> Namespace:
+        if self._namespace_loaded is None:
+            self._namespace_loaded = Namespace.science()
+        return self._namespace_loaded
 
     def _memo(self, name: str, stamp: str) -> Memo:
         path = self.settings.cache_dir / f"{name}.json"
@@ -158,10 +191,19 @@ class Build:
         if glossary.MARKER in markdown:
             markdown = markdown.replace(glossary.MARKER, self._glossary_html())
         if self.settings.figures:
-            markdown = catalogue.expand(markdown, self.figures)
+            if catalogue.MARKER in markdown:
+                markdown = markdown.replace(catalogue.MARKER, self._catalogue())
             markdown = self._figure_blocks(state, markdown, len(self.pages))
         markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
         return markdown
+
+    def _catalogue(self) -> str:
+        found = self._blocks.get("catalogue")
+        if found is None:
+            found = catalogue.catalogue_markdown(self.figures)
+            if not self._module_errors:
+                self._blocks.put("catalogue", found)
+        return found
 
     def _glossary_html(self) -> str:
         boxes = "".join(_error_box("Glossary error", m) for m in self._glossary_errors)
@@ -190,8 +232,7 @@ class Build:
             )
         label = f"figure {block.name}"
         try:
-            figure = self._lookup(block.name)
-            params = figure.check(block.params)
+            key, params = self._checked(block)
         except registry.ParameterError as exc:
             line = block.lines.get(f"params.{exc.parameter}", block.lines.get("name", block.line))
             return self._failed(placement, f"{where.at(line)}: {label}: {exc}")
@@ -199,10 +240,6 @@ class Build:
         alt = self._text_with_numbers(where, block.alt, block.lines.get("alt"))
         if caption is None or alt is None:
             return self._failed(placement, None)
-        module = figure.function.__module__
-        if module not in self._stamps:
-            self._stamps[module] = code_stamp(module)
-        key = figure_key(figure.name, params, self._stamps[module])
         placement.key, placement.block, placement.label = (
             key,
             block,
@@ -214,8 +251,28 @@ class Build:
             placement.entry = entry
             self.stats.cached += 1
         elif key not in self._jobs:
-            self._jobs[key] = Job(key, figure.name, params)
+            self._jobs[key] = Job(key, block.name, params)
         return placement
+
+    def _checked(self, block: blocks.FigureBlock) -> tuple[str, dict[str, Any]]:
+        """The block's cache key and checked parameters (reused while the code is unchanged).
+
+        Raises:
+            registry.ParameterError: Unknown figure or bad parameters.
+        """
+        memo_key = json.dumps([block.name, block.params], sort_keys=True, default=repr)
+        found = self._blocks.get(memo_key)
+        if found is not None:
+            key, params = json.loads(found)
+            return str(key), dict(params)
+        figure = self._lookup(block.name)
+        params = figure.check(block.params)
+        module = figure.function.__module__
+        if module not in self._stamps:
+            self._stamps[module] = code_stamp(module, self._imports)
+        key = figure_key(figure.name, params, self._stamps[module])
+        self._blocks.put(memo_key, json.dumps([key, params], sort_keys=True))
+        return key, params
 
     def _lookup(self, name: str) -> registry.FigureDef:
         try:
@@ -356,8 +413,8 @@ class Build:
                 self._failures.setdefault(key, f"drawing stopped: {type(exc).__name__}: {exc}")
             if on_detail is not None:
                 on_detail(traceback.format_exc())
-        self._numbers.save()
-        self._math.save()
+        for memo in (self._numbers, self._math, self._imports, self._blocks):
+            memo.save()
 
     def prune(self) -> int:
         """Delete cached figures no page of this build used (after a complete build)."""
@@ -385,6 +442,12 @@ class Build:
             }
             sizes = (entry.size, entry.phone_size)
         csv_url = url_for(f"{ASSETS}/{key}.csv", None, table_csv(entry.table))
+        placeholder = None
+        if images is not None:
+            # Hundreds of rows of plotted numbers would double the search plugin's work and add
+            # nothing a reader searches for: the table joins the page after indexing.
+            placeholder = f"<!--GNXTABLE{len(self._tables):05d}-->"
+            self._tables[placeholder] = table_html(entry.table)
         return figure_html(
             entry.table,
             caption=placement.caption,
@@ -394,7 +457,14 @@ class Build:
             csv_url=csv_url,
             csv_name=f"{block.name.replace('.', '-')}.csv",
             anchor=block.id,
+            data_table=placeholder,
         )
+
+    def fill_tables(self, page_html: str) -> str:
+        """Put the data tables under the drawings into a page's final HTML."""
+        if "<!--GNXTABLE" not in page_html:
+            return page_html
+        return _TABLE_TOKEN.sub(lambda m: self._tables.get(m.group(0), ""), page_html)
 
     def fill_figures(self, page_id: str, page_html: str, url_for: UrlFor) -> str:
         """Put each figure of the page where its token ended up."""
@@ -411,16 +481,17 @@ class Build:
         return _FIGURE_TOKEN.sub(swap, page_html)
 
 
-def _numbers_stamp() -> str:
+def _numbers_stamp(memo: Memo) -> str:
     files = import_closure(
-        ["genai_notes.engine.expressions", "genai_notes.engine.typeset", "genai_notes.science"]
+        ["genai_notes.engine.expressions", "genai_notes.engine.typeset", "genai_notes.science"],
+        memo,
     )
     files |= set((PACKAGE_DIR / "science").glob("*.py"))
     return digest(files, *versions("numpy"))
 
 
-def _math_stamp() -> str:
-    return digest(import_closure(["genai_notes.mathml"]), *versions("latex2mathml", "nh3"))
+def _math_stamp(memo: Memo) -> str:
+    return digest(import_closure(["genai_notes.mathml"], memo), *versions("latex2mathml", "nh3"))
 
 
 def _error_box(title: str, message: str) -> str:

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genai_notes.engine.files import digest, import_closure, versions, write_atomically
+from genai_notes.engine.files import (
+    TextMemo,
+    digest,
+    import_closure,
+    versions,
+    write_atomically,
+)
 from genai_notes.figures.base import Table
 
 VARIANTS = ("light", "dark", "phone-light", "phone-dark")
@@ -95,9 +101,9 @@ def _size(value: Any) -> tuple[float, float] | None:
     return float(width), float(height)
 
 
-def code_stamp(figure_module: str) -> str:
+def code_stamp(figure_module: str, memo: TextMemo | None = None) -> str:
     """The hash of every file that shapes a figure of ``figure_module``, and library versions."""
-    files = import_closure([figure_module, *RENDERING_MODULES])
+    files = import_closure([figure_module, *RENDERING_MODULES], memo)
     return digest(files, *versions("matplotlib", "numpy"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -11,6 +12,7 @@ import platform
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The ``genai_notes`` package folder."""
@@ -59,15 +61,31 @@ def digest(paths: Iterable[Path], *extra: str) -> str:
 
 def versions(*libraries: str) -> tuple[str, ...]:
     """``name=version`` of each library, and the Python version."""
-    found = tuple(f"{name}={importlib.metadata.version(name)}" for name in libraries)
+    found = tuple(f"{name}={_version(name)}" for name in libraries)
     return (*found, f"python={platform.python_version()}")
 
 
-def import_closure(modules: Iterable[str]) -> set[Path]:
+@functools.lru_cache(maxsize=64)
+def _version(library: str) -> str:
+    return importlib.metadata.version(library)
+
+
+class TextMemo(Protocol):
+    """Somewhere to keep text results between builds (a :class:`~genai_notes.engine.memo.Memo`)."""
+
+    def get(self, key: str) -> str | None:
+        """The stored text of ``key``, or None."""
+
+    def put(self, key: str, value: str) -> None:
+        """Keep ``value`` for ``key``."""
+
+
+def import_closure(modules: Iterable[str], memo: TextMemo | None = None) -> set[Path]:
     """The files of ``modules`` and of every ``genai_notes`` (or project) module they import,
     transitively, read from the source's import statements (no import, no call graph).
 
     A module that cannot be found is skipped: importing it fails and is reported elsewhere.
+    ``memo`` keeps each file's imports by the hash of its bytes, so a warm build parses nothing.
     """
     pending = list(modules)
     seen: set[str] = set()
@@ -83,7 +101,7 @@ def import_closure(modules: Iterable[str]) -> set[Path]:
             continue
         files.add(path)
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for imported in _imports(path, package):
+        for imported in _imports(path, package, memo):
             if imported.split(".")[0] in roots:
                 pending.append(imported)
                 parent = imported.rpartition(".")[0]
@@ -92,7 +110,19 @@ def import_closure(modules: Iterable[str]) -> set[Path]:
     return files
 
 
+def module_files(modules: Iterable[str]) -> list[Path]:
+    """The files of ``modules`` that can be found (without importing them)."""
+    return [path for path in map(_module_path, modules) if path is not None]
+
+
 def _module_path(name: str) -> Path | None:
+    """The source file of module ``name``, found without importing it or its parents."""
+    if name == "genai_notes" or name.startswith("genai_notes."):
+        base = PACKAGE_DIR.joinpath(*name.split(".")[1:])
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate.resolve()
+        return None
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
@@ -102,12 +132,29 @@ def _module_path(name: str) -> Path | None:
     return Path(spec.origin).resolve()
 
 
-def _imports(path: Path, package: str) -> list[str]:
+def _imports(path: Path, package: str, memo: TextMemo | None) -> list[str]:
     """Module names imported by the file at ``path`` (``from x import y`` gives x and x.y)."""
     try:
-        tree = ast.parse(path.read_bytes())
-    except (SyntaxError, ValueError):
+        source = path.read_bytes()
+    except OSError:
         return []
+    if memo is None:
+        return list(_parsed_imports(source, package))
+    key = f"{hashlib.sha256(source).hexdigest()} {package}"
+    found = memo.get(key)
+    if found is None:
+        found = "\n".join(_parsed_imports(source, package))
+        memo.put(key, found)
+    return found.split("\n") if found else []
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_imports(source: bytes, package: str) -> tuple[str, ...]:
+    """The imports of one file's bytes (parsed once per content: the bytes are the key)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -120,4 +167,4 @@ def _imports(path: Path, package: str) -> list[str]:
                 base = ".".join([*parts, base] if base else parts)
             found.append(base)
             found += [f"{base}.{alias.name}" for alias in node.names]
-    return found
+    return tuple(found)

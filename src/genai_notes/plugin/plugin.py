@@ -176,6 +176,10 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             self._close_pool()
         return env
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Insert the figures' data tables, kept out of what the search plugin indexes."""
+        return None if self._build is None else self._build.fill_tables(output)
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer | None:
