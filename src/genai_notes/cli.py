@@ -1,7 +1,8 @@
-"""``genai-notes``: render one figure outside MkDocs, or list the figures.
+"""``genai-notes``: render one figure outside MkDocs, list the figures, or check pages.
 
     genai-notes figures
     genai-notes figure sampling.temperature temperatures=[0.5,1,2] -o temperature.svg
+    genai-notes check docs/week1/scaling-laws.md     # or no page: the whole site
 
 Parameters are ``key=value`` with YAML values, checked exactly as the site build checks a
 figure block, with the same messages. The SVG is byte-identical to the site's for the same
@@ -34,9 +35,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "figures":
             return _list(args.module)
+        if args.command == "check":
+            return _check(args)
         return _figure(args)
     except UsageError as exc:
         print(f"genai-notes: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"genai-notes: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 
@@ -53,11 +59,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     one.add_argument("--theme", choices=[t.name for t in THEMES], default="light")
     one.add_argument("--module", action="append", default=[], help="extra figure module")
+    checking = commands.add_parser(
+        "check", help="the strict build's author checks on pages (all when none is named)"
+    )
+    checking.add_argument("pages", nargs="*", type=Path, metavar="PAGE", help="docs/....md")
+    checking.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     return parser
 
 
 def _figures(extra: Sequence[str]) -> dict[str, registry.FigureDef]:
-    return registry.collect([*registry.BUILTIN_MODULES, *extra])
+    problems: list[str] = []
+    found = registry.collect(
+        [*registry.BUILTIN_MODULES, *extra], on_error=lambda module, p: problems.append(p)
+    )
+    if problems:
+        raise UsageError(f"cannot load a figure module: {problems[0]}")
+    return found
+
+
+def _check(args: argparse.Namespace) -> int:
+    if not args.config_file.is_file():
+        raise UsageError(f"no {args.config_file} here (run from the project folder, or pass -f)")
+    from genai_notes.plugin.check import check
+
+    try:
+        messages = check(args.config_file, args.pages)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for message in messages:
+        print(message)
+    where = f"{len(args.pages)} page(s)" if args.pages else "the whole site"
+    print(f"genai-notes check: {len(messages)} problem(s) in {where}", file=sys.stderr)
+    return 1 if messages else 0
 
 
 def _list(extra: Sequence[str]) -> int:

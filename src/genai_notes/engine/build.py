@@ -81,13 +81,14 @@ class Where:
         """``path:line:column`` for a 1-based line of the page's Markdown."""
         return f"{self.path}:{line + self.offset}:{column}"
 
-    def find(self, *snippets: str) -> int:
-        """The Markdown line of the first snippet found in the source (else 1), offset removed."""
+    def find(self, *snippets: str) -> tuple[int, int]:
+        """Markdown line (offset removed) and column of the first snippet found (else 1, 1)."""
         for snippet in snippets:
             at = self.source.find(snippet) if snippet else -1
             if at >= 0:
-                return self.source.count("\n", 0, at) + 1 - self.offset
-        return 1
+                line = self.source.count("\n", 0, at) + 1 - self.offset
+                return line, at - (self.source.rfind("\n", 0, at) + 1) + 1
+        return 1, 1
 
 
 @dataclass
@@ -278,11 +279,11 @@ class Build:
         try:
             return registry.lookup(self.figures, name)
         except registry.ParameterError as exc:
-            family = name.split(".")[0]
-            broken = [m for m in self._module_errors if m.rsplit(".", 1)[-1] == family]
-            if broken:
+            if self._module_errors:
+                module, problem = next(iter(self._module_errors.items()))
                 raise registry.ParameterError(
-                    f"unknown figure '{name}': its module {broken[0]} failed to import"
+                    f"unknown figure '{name}' while the figure module {module} cannot be "
+                    f"imported: {_display(problem)}"
                 ) from None
             raise exc
 
@@ -318,11 +319,11 @@ class Build:
             page_html, lambda e: self._math_error(state, e), self._mathml
         )
         for context in mathml.stray_dollars(page_html):
-            line = state.where.find(*_dollar_snippets(context))
+            line, column = state.where.find(*_dollar_snippets(context))
             self.warn(
-                f"{state.where.at(line)}: a '$' was left as text near '{context}': unmatched math "
-                "delimiter? (no space may follow an opening or precede a closing '$'; write "
-                "money as USD)"
+                f"{state.where.at(line, column)}: a '$' was left as text near '{context}': "
+                "unmatched math delimiter? (no space may follow an opening or precede a closing "
+                "'$'; write money as USD)"
             )
         return page_html
 
@@ -389,8 +390,11 @@ class Build:
         if state is None:
             self.warn(str(error))
         else:
-            line = state.where.find(error.tex, error.tex.split("\n", 1)[0])
-            self.warn(f"{state.where.at(line)}: {error}")
+            first = error.tex.split("\n", 1)[0]
+            line, column = state.where.find(error.tex, first)
+            if error.tex.startswith(first) and "\n" in error.tex:
+                column = 1  # a display formula: point at its first line
+            self.warn(f"{state.where.at(line, column)}: {error}")
         return _error_box("Formula error", str(error))
 
     # -- once for all pages ----------------------------------------------------------------

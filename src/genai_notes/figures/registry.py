@@ -166,6 +166,8 @@ def _collect_one(module_name: str, known: Mapping[str, FigureDef]) -> dict[str, 
 
 def _import_problem(exc: BaseException) -> str:
     """A module's import failure as one sentence, with file and line for a syntax error."""
+    if isinstance(exc, ModuleNotFoundError):
+        return f"{type(exc).__name__}: {exc}"
     if isinstance(exc, SyntaxError):
         return f"{exc.filename}:{exc.lineno}:{exc.offset or 1}: syntax error: {exc.msg}"
     frames = traceback.extract_tb(exc.__traceback__)

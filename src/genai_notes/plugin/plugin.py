@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from genai_notes.plugin.config import GenaiNotesConfig
 
 if TYPE_CHECKING:
-    from genai_notes.engine.build import Build, Stats
+    from genai_notes.engine.build import Build, Settings, Stats
     from genai_notes.engine.drawing import DrawingPool
 
 log = get_plugin_logger(__name__)
@@ -83,19 +83,9 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
     def _new_build(self, config: MkDocsConfig) -> Build:
         build_module = importlib.import_module("genai_notes.engine.build")
         drawing = importlib.import_module("genai_notes.engine.drawing")
-        project = _project(config)
-        builtin = importlib.import_module("genai_notes.figures.registry").BUILTIN_MODULES
-        modules = [*builtin, *self.config.figure_modules]
+        settings = settings_for(self.config, config)
         if self._pool is None:
-            self._pool = drawing.DrawingPool(modules)
-        settings = build_module.Settings(
-            cache_dir=project / self.config.cache_dir,
-            figure_modules=modules,
-            glossary_path=Path(self.config.glossary),
-            glossary_label=os.path.relpath(self.config.glossary, project),
-            figures=self.config.figures,
-            use_cache=self.config.cache,
-        )
+            self._pool = drawing.DrawingPool(settings.figure_modules)
         build: Build = build_module.Build(settings, self._pool, lambda m: log.warning("%s", m))
         return build
 
@@ -130,9 +120,10 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         if self._build is None:
             return None
         where_module = importlib.import_module("genai_notes.engine.build")
-        label = os.path.relpath(os.path.join(config.docs_dir, page.file.src_uri), _project(config))
         where = where_module.Where(
-            label, page.file.content_string, _front_matter_lines(page, markdown)
+            page_label(config, page.file.src_uri),
+            page.file.content_string,
+            _front_matter_lines(page, markdown),
         )
         return self._build.markdown(page.file.src_uri, where, markdown)
 
@@ -196,6 +187,27 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+
+def settings_for(options: GenaiNotesConfig, config: MkDocsConfig) -> Settings:
+    """The engine's settings from the plugin's options and the site's configuration."""
+    build_module = importlib.import_module("genai_notes.engine.build")
+    builtin = importlib.import_module("genai_notes.figures.registry").BUILTIN_MODULES
+    project = _project(config)
+    settings: Settings = build_module.Settings(
+        cache_dir=project / options.cache_dir,
+        figure_modules=[*builtin, *options.figure_modules],
+        glossary_path=Path(options.glossary),
+        glossary_label=os.path.relpath(options.glossary, project),
+        figures=options.figures,
+        use_cache=options.cache,
+    )
+    return settings
+
+
+def page_label(config: MkDocsConfig, src_uri: str) -> str:
+    """How messages name a page: its path from the project folder (``docs/week1/x.md``)."""
+    return os.path.relpath(os.path.join(config.docs_dir, src_uri), _project(config))
 
 
 def _project(config: MkDocsConfig) -> Path:
