@@ -62,7 +62,7 @@ def test_bad_formula_names_page_and_line_and_shows_an_error_box(tmp_path: Path) 
     project = _mini_site(tmp_path, page)
     result = _build(project)
     assert "docs/index.md:6:1: cannot render the formula" in result.stderr
-    assert "docs/index.md:9:1: cannot render the formula «\\nosuchcommand{x}»: unknown command" in (
+    assert "docs/index.md:9:10: cannot render the formula «\\nosuchcommand{x}»: unknown command" in (
         result.stderr
     )
     assert result.stderr.count("WARNING") == 2  # one message per bad formula, nothing bogus
@@ -124,4 +124,4 @@ def test_a_dollar_that_is_not_math_is_reported_with_its_line(tmp_path: Path) -> 
     page = "# Mini\n\nFine $x$.\n\nThen $s = $ 4 and more.\n"
     result = _build(_mini_site(tmp_path, page), "--strict")
     assert result.returncode != 0
-    assert "docs/index.md:5:1: a '$' was left as text" in result.stderr
+    assert "docs/index.md:5:6: a '$' was left as text" in result.stderr
