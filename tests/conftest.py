@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import http.server
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.site.helpers import run_mkdocs
+from tests.site.helpers import isolated_config, run_mkdocs
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_SESSION_CACHE: list[Path] = []
+
+
+def _session_cache() -> Path:
+    """One empty figure cache for this test session's builds, removed at exit."""
+    if not _SESSION_CACHE:
+        folder = Path(tempfile.mkdtemp(prefix="genai-notes-tests-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _SESSION_CACHE.append(folder)
+    return _SESSION_CACHE[0]
+
+
 def build_site(site_dir: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") -> None:
-    """Build the site strictly into ``site_dir`` with the project's own mkdocs."""
+    """Build ``config`` strictly into ``site_dir`` with the project's own mkdocs.
+
+    Never with ``--quiet`` (it hides the warnings strict mode counts). Figures are drawn into a
+    cache of this session's own, never the working tree's ``.cache``, so a suite cannot pass
+    on stale figures.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="config-", dir=_session_cache()))
+    isolated = isolated_config(folder, config, cache_dir=_session_cache() / "figures")
     result = run_mkdocs(
-        config.parent,
+        ROOT,
         "build",
         "--strict",
-        "--quiet",
         "-f",
-        str(config),
+        str(isolated),
         "--site-dir",
         str(site_dir),
         *extra,
