@@ -5,6 +5,7 @@
 # pinned constraints. What gets installed depends on GENAI_SETUP, set before sourcing:
 #   serve  the site and its build (mkdocs, Material, matplotlib, ...): scripts/serve, scripts/mkdocs
 #   test   serve plus the test tools (pytest, Playwright, ruff, mypy, ...): the default
+#   dev    test plus pre-commit and its hooks (.pre-commit-config.yaml)
 # A stamp in .venv records what was installed from which pyproject.toml and constraints.txt, so
 # an unchanged set-up costs one quick check. Every stage prints one line on stderr; a long pip
 # run shows pip's latest line every few seconds (GENAI_SETUP_VERBOSE=1 shows all of pip's output).
@@ -73,7 +74,8 @@ _genai_setup() {
   case "$level" in
     serve) extras="" ;;
     test) extras="[test]" ;;
-    *) _say "GENAI_SETUP must be serve or test, not '$level'"; return 1 ;;
+    dev) extras="[dev]" ;;
+    *) _say "GENAI_SETUP must be serve, test or dev, not '$level'"; return 1 ;;
   esac
   started=$SECONDS
   python=${PYTHON:-python3}
@@ -92,24 +94,31 @@ _genai_setup() {
   fi
   stamp=.venv/.genai-notes-installed
   want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
-  # The stamp is "LEVEL HASH"; a test install also serves.
-  if grep -qx -e "test $want" -e "$level $want" "$stamp" 2>/dev/null \
+  # The stamp is "LEVEL HASH"; a dev install also tests, a test install also serves.
+  local enough="dev $want"
+  [ "$level" = dev ] || enough="$enough|test $want"
+  [ "$level" != serve ] || enough="$enough|serve $want"
+  if grep -qxE "$enough" "$stamp" 2>/dev/null \
     && .venv/bin/python -c 'import mkdocs, material, genai_notes' 2>/dev/null; then
     return 0
   fi
   touch .venv/.genai-notes-installing
   _say "upgrading pip in .venv ..."
   _pip install --quiet --upgrade pip
-  if [ "$level" = serve ]; then
-    _say "installing genai-notes and what serving needs (pinned; the first time takes 1-3 minutes) ..."
-  else
-    _say "installing genai-notes, its build and the test tools (pinned; the first time takes 2-4 minutes) ..."
-  fi
+  case "$level" in
+    serve) _say "installing genai-notes and what serving needs (pinned; the first time takes 1-3 minutes) ..." ;;
+    test) _say "installing genai-notes, its build and the test tools (pinned; the first time takes 2-4 minutes) ..." ;;
+    dev) _say "installing genai-notes, the test tools and pre-commit (pinned; the first time takes 2-4 minutes) ..." ;;
+  esac
   _pip install -c constraints.txt -e ".$extras"
   echo "$level $want" >"$stamp"
   rm -f .venv/.genai-notes-installing
   _say "ready: .venv set up for '$level' in $((SECONDS - started))s."
 }
 
+# Tests source this file with GENAI_SETUP_DEFINE_ONLY=1 to call the functions on their own.
+if [ -n "${GENAI_SETUP_DEFINE_ONLY:-}" ]; then
+  return 0
+fi
 _genai_setup
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import http.server
-import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -13,21 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.helpers import isolated_config, run_mkdocs
+from tests.site.helpers import (
+    isolated_config,
+    run_mkdocs,
+    session_figure_cache,
+    session_folder,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-_SESSION_CACHE: list[Path] = []
-
-
-def _session_cache() -> Path:
-    """One empty figure cache for this test session's builds, removed at exit."""
-    if not _SESSION_CACHE:
-        folder = Path(tempfile.mkdtemp(prefix="genai-notes-tests-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _SESSION_CACHE.append(folder)
-    return _SESSION_CACHE[0]
 
 
 def build_site(site_dir: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") -> None:
@@ -37,8 +28,8 @@ def build_site(site_dir: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") 
     cache of this session's own, never the working tree's ``.cache``, so a suite cannot pass
     on stale figures.
     """
-    folder = Path(tempfile.mkdtemp(prefix="config-", dir=_session_cache()))
-    isolated = isolated_config(folder, config, cache_dir=_session_cache() / "figures")
+    folder = Path(tempfile.mkdtemp(prefix="config-", dir=session_folder()))
+    isolated = isolated_config(folder, config, cache_dir=session_figure_cache())
     result = run_mkdocs(
         ROOT,
         "build",

@@ -16,7 +16,13 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from mkdocs.utils import yaml_load
 
 from tests.browser.helpers import guard
-from tests.site.helpers import ROOT, isolated_config, nav_sources, page_path
+from tests.site.helpers import (
+    ROOT,
+    isolated_config,
+    nav_sources,
+    page_path,
+    session_figure_cache,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -193,7 +199,10 @@ _WIDEST = """() => {
 
 def test_offline_copy_searches_chinchilla_from_file_urls(browser: Any, tmp_path: Path) -> None:
     archive = tmp_path / "offline.zip"
-    config = isolated_config(tmp_path / "config", ROOT / "mkdocs.offline.yml")  # its own cache
+    # The session's figure cache (the site's build drew them), never the working tree's.
+    config = isolated_config(
+        tmp_path / "config", ROOT / "mkdocs.offline.yml", cache_dir=session_figure_cache()
+    )
     subprocess.run(
         [sys.executable, str(ROOT / "scripts/offline.py"), "-f", str(config), str(archive)],
         cwd=ROOT,

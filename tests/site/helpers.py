@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -96,3 +99,23 @@ def isolated_config(
     path = folder / config.name
     path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     return path
+
+
+_SESSION: list[Path] = []
+
+
+def session_folder() -> Path:
+    """A temporary folder for this test session (removed at exit)."""
+    if not _SESSION:
+        folder = Path(tempfile.mkdtemp(prefix="genai-notes-tests-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _SESSION.append(folder)
+    return _SESSION[0]
+
+
+def session_figure_cache() -> Path:
+    """The figure cache that this session's builds share: empty when the session starts.
+
+    Never the working tree's ``.cache``: every figure a test sees was drawn by this session.
+    """
+    return session_folder() / "figures"
