@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared set-up for scripts/serve, scripts/test and friends (sourced, not run).
 #
 # Creates .venv when missing, rebuilds it when it is broken (no pip, a half-finished install,
@@ -33,14 +34,19 @@ _pip() {
     return
   fi
   .venv/bin/python -m pip --disable-pip-version-check "$1" --progress-bar off "${@:2}" >"$log" 2>&1 &
-  local pid=$! waited=0
+  local pid=$! began=$SECONDS next=$((SECONDS + 8)) last
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
-    waited=$((waited + 1))
-    if [ $((waited % 8)) = 0 ]; then
-      local last
-      last=$(grep -v '^WARNING: Location' "$log" | tail -n 1 | cut -c1-90)
-      _say "  ... ${waited}s: ${last:-working}"
+    if [ "$SECONDS" -ge "$next" ]; then
+      next=$((SECONDS + 8))
+      last=$(grep -v '^WARNING: Location' "$log" | tail -n 1 | cut -c1-80)
+      case "$last" in
+        "Installing collected packages"*)
+          # One long line while pip unpacks: count what is in place instead.
+          last="installing packages ($(find .venv/lib -maxdepth 3 -name '*.dist-info' | wc -l) in .venv so far)"
+          ;;
+      esac
+      _say "  ... $((SECONDS - began))s: ${last:-working}"
     fi
   done
   if ! wait "$pid"; then
@@ -90,7 +96,7 @@ _genai_setup() {
   fi
   if [ ! -e .venv ]; then
     _say "creating .venv with $("$python" -c 'import sys; print("Python", sys.version.split()[0])') ..."
-    "$python" -m venv .venv
+    "$python" -m venv .venv  # about 10-30 s
   fi
   stamp=.venv/.genai-notes-installed
   want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
