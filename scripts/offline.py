@@ -4,36 +4,24 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+from strict_build import strict_build  # scripts/strict_build.py
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = "genai-notes"  # the one folder inside the zip
 
 
-def build(site: Path) -> None:
-    """Build the offline configuration strictly into ``site``."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--quiet",
-            "-f",
-            str(ROOT / "mkdocs.offline.yml"),
-            "--site-dir",
-            str(site),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        check=True,
-    )
+def build(site: Path, config: Path = ROOT / "mkdocs.offline.yml") -> None:
+    """Build the offline configuration strictly into ``site`` (warnings shown, never hidden)."""
+    code, output = strict_build(site, config)
+    sys.stdout.write(output)
+    if code != 0:
+        sys.exit(f"scripts/offline: the strict build failed (mkdocs exited with {code}).")
 
 
 def write_zip(site: Path, target: Path) -> None:
@@ -55,10 +43,17 @@ def main() -> None:
     """Parse arguments, build and zip."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("zip", nargs="?", type=Path, default=ROOT / "dist/genai-notes-offline.zip")
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        default=ROOT / "mkdocs.offline.yml",
+        help="the configuration to build (default: mkdocs.offline.yml)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        build(site)
+        build(site, args.config_file.resolve())
         write_zip(site, args.zip.resolve())
     print(args.zip)
 

@@ -6,8 +6,8 @@ import argparse
 import functools
 import http.server
 import io
+import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from playwright.sync_api import Page, sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import IndirectObject
+from strict_build import strict_build  # scripts/strict_build.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_SECTIONS = {"Authoring"}  # for the people who write the notes, not the course
@@ -122,18 +123,20 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "dist/genai-notes.pdf")
     parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
     args = parser.parse_args()
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    # CHROMIUM names another Chromium-based browser (the release workflow's Google Chrome).
+    chromium = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
     if chromium is None:
-        sys.exit("scripts/pdf needs Chromium: apt-get install -y chromium")
+        sys.exit("scripts/pdf needs Chromium: apt-get install -y chromium (or set CHROMIUM=path)")
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
         if site is None:
             site = Path(tmp) / "site"
-            subprocess.run(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
-                cwd=ROOT,
-                check=True,
-            )
+            code, output = strict_build(site)
+            sys.stdout.write(output)
+            if code != 0:
+                sys.exit(f"scripts/pdf: the strict build failed (mkdocs exited with {code}).")
         server, base = _serve(site)
         try:
             make_pdf(base, chromium, args.out)

@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import functools
 import http.server
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.site.helpers import run_mkdocs
+from tests.site.helpers import (
+    isolated_config,
+    run_mkdocs,
+    session_figure_cache,
+    session_folder,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_site(site_dir: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") -> None:
-    """Build the site strictly into ``site_dir`` with the project's own mkdocs."""
+    """Build ``config`` strictly into ``site_dir`` with the project's own mkdocs.
+
+    Never with ``--quiet`` (it hides the warnings strict mode counts). Figures are drawn into a
+    cache of this session's own, never the working tree's ``.cache``, so a suite cannot pass
+    on stale figures.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="config-", dir=session_folder()))
+    isolated = isolated_config(folder, config, cache_dir=session_figure_cache())
     result = run_mkdocs(
-        config.parent,
+        ROOT,
         "build",
         "--strict",
-        "--quiet",
         "-f",
-        str(config),
+        str(isolated),
         "--site-dir",
         str(site_dir),
         *extra,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import yaml
 from mkdocs.config import load_config
+from mkdocs.utils import yaml_load
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,3 +59,63 @@ def run_mkdocs(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess
         text=True,
         check=False,
     )
+
+
+def isolated_config(
+    folder: Path, config: Path = ROOT / "mkdocs.yml", cache_dir: Path | None = None
+) -> Path:
+    """A configuration in ``folder`` that builds ``config`` with figures in ``cache_dir``.
+
+    The cache defaults to ``folder/cache``.
+    Build tests use it so they draw into a temporary cache and never read or write the working
+    tree's ``.cache`` (a suite must not pass on stale figures). The file inherits ``config``
+    and lives outside the project, so every path MkDocs resolves against the config's folder is
+    made absolute; INHERIT replaces lists, so the plugin and hook lists are restated. Run the
+    build with the project root as working folder (pymdownx.snippets' base_path is relative).
+    """
+    with config.open(encoding="utf-8") as file:
+        parent = yaml_load(file)
+    plugins: list[object] = []
+    for plugin in parent.get("plugins", []):
+        name = plugin if isinstance(plugin, str) else next(iter(plugin))
+        if name == "genai-notes":
+            options = {} if isinstance(plugin, str) else dict(plugin[name] or {})
+            glossary = Path(options.get("glossary", "includes/abbreviations.md"))
+            options["glossary"] = str(ROOT / glossary)
+            options["cache_dir"] = str(cache_dir or folder / "cache")
+            plugin = {name: options}
+        plugins.append(plugin)
+    theme = dict(parent.get("theme") or {})
+    theme["custom_dir"] = str(ROOT / theme.get("custom_dir", "overrides"))
+    settings: dict[str, object] = {
+        "INHERIT": str(config),
+        "docs_dir": str(ROOT / parent.get("docs_dir", "docs")),
+        "theme": theme,
+        "plugins": plugins,
+    }
+    if parent.get("hooks"):
+        settings["hooks"] = [str(ROOT / hook) for hook in parent["hooks"]]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / config.name
+    path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    return path
+
+
+_SESSION: list[Path] = []
+
+
+def session_folder() -> Path:
+    """A temporary folder for this test session (removed at exit)."""
+    if not _SESSION:
+        folder = Path(tempfile.mkdtemp(prefix="genai-notes-tests-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _SESSION.append(folder)
+    return _SESSION[0]
+
+
+def session_figure_cache() -> Path:
+    """The figure cache that this session's builds share: empty when the session starts.
+
+    Never the working tree's ``.cache``: every figure a test sees was drawn by this session.
+    """
+    return session_folder() / "figures"

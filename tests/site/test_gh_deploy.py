@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.site.helpers import ROOT
+from tests.site.helpers import ROOT, session_figure_cache
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -32,20 +32,24 @@ def test_gh_deploy_pushes_a_complete_site_to_the_gh_pages_branch(tmp_path: Path)
     _run(["git", "init", "--bare", "--quiet", str(remote)], tmp_path)
     work = tmp_path / "work"
     work.mkdir()
-    for name in ("mkdocs.yml", ".gitignore", "docs", "includes", "overrides", ".cache"):
+    for name in ("mkdocs.yml", "pyproject.toml", ".gitignore", "docs", "includes", "overrides"):
         source = ROOT / name
-        if not source.exists():
-            continue  # .cache: the figures drawn by earlier builds, if any (saves redrawing)
         if source.is_dir():
             shutil.copytree(source, work / name)
         else:
             shutil.copy2(source, work / name)
+    (work / "scripts/hooks").mkdir(parents=True)
+    shutil.copy2(ROOT / "scripts/hooks/site_version.py", work / "scripts/hooks")
+    # A head start from the figures this session drew (never the working tree's .cache).
+    if session_figure_cache().is_dir():
+        shutil.copytree(session_figure_cache(), work / ".cache/plugin/genai-notes")
     _run(["git", "init", "--quiet", "-b", "main"], work)
     _run(["git", "add", "-A"], work)
     _run(["git", "commit", "--quiet", "-m", "notes"], work)
     _run(["git", "remote", "add", "origin", str(remote)], work)
 
-    _run([sys.executable, "-m", "mkdocs", "gh-deploy", "--strict", "--force", "--quiet"], work)
+    # Never --quiet: it drops the warnings --strict counts.
+    _run([sys.executable, "-m", "mkdocs", "gh-deploy", "--strict", "--force"], work)
 
     files = _run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], remote).split()
     for required in ("index.html", "404.html", "sitemap.xml", ".nojekyll"):

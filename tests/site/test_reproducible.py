@@ -7,10 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-from mkdocs.utils import yaml_load
-
-from tests.site.helpers import ROOT
+from tests.site.helpers import ROOT, isolated_config
 
 # Any fixed instant will do when git is missing; scripts/_setup.sh uses the last commit's.
 _FALLBACK_EPOCH = "1700000000"
@@ -26,35 +23,6 @@ def _epoch() -> str:
     return result.stdout.strip() or _FALLBACK_EPOCH
 
 
-def _config(folder: Path) -> Path:
-    """A configuration that inherits mkdocs.yml and draws figures into its own empty cache.
-
-    It lives outside the project, so every path that MkDocs resolves against the config's
-    folder is made absolute. INHERIT replaces lists, so the plugin list is restated.
-    """
-    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as file:
-        parent = yaml_load(file)
-    plugins: list[object] = []
-    for plugin in parent.get("plugins", []):
-        name = plugin if isinstance(plugin, str) else next(iter(plugin))
-        if name == "genai-notes":
-            options = {} if isinstance(plugin, str) else dict(plugin[name] or {})
-            glossary = Path(options.get("glossary", "includes/abbreviations.md"))
-            options["glossary"] = str(ROOT / glossary)
-            options["cache_dir"] = str(folder / "cache")
-            plugin = {name: options}
-        plugins.append(plugin)
-    config = {
-        "INHERIT": str(ROOT / "mkdocs.yml"),
-        "docs_dir": str(ROOT / "docs"),
-        "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
-        "plugins": plugins,
-    }
-    path = folder / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return path
-
-
 def _start_build(folder: Path, epoch: str) -> subprocess.Popen[str]:
     folder.mkdir()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch}
@@ -65,9 +33,8 @@ def _start_build(folder: Path, epoch: str) -> subprocess.Popen[str]:
             "mkdocs",
             "build",
             "--strict",
-            "--quiet",
             "-f",
-            str(_config(folder)),
+            str(isolated_config(folder)),
             "--site-dir",
             str(folder / "site"),
         ],
