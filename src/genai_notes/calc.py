@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-MODULES = ("sampling", "memory", "scaling", "formats", "units", "metrics", "peft")
+MODULES = (
+    "sampling",
+    "memory",
+    "scaling",
+    "formats",
+    "units",
+    "metrics",
+    "peft",
+    "parallelism",
+    "hardware",
+)
 
 _EXPRESSION = re.compile(r"\{\{(?P<body>.*?)\}\}", re.DOTALL)
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")

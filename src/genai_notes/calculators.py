@@ -12,13 +12,14 @@ and the browser tests compare the JavaScript with these functions on random inpu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
-from genai_notes.science import memory, peft, scaling, units
+from genai_notes.science import hardware, memory, parallelism, peft, sampling, scaling, units
 from genai_notes.science._validate import one_of, positive_int, positive_number
 
 CONSTANTS_JS: Final = Path("docs") / "javascripts" / "genai-constants.js"
@@ -264,6 +265,22 @@ def constants() -> dict[str, Any]:
             for model in scaling.KNOWN_MODELS
         ],
         "samplingPresets": dict(SAMPLING_PRESETS),
+        "topPUlps": sampling.TOP_P_ULPS,
+        "parallelism": {
+            "precisions": {name: list(b) for name, b in parallelism.PRECISIONS.items()},
+            "optimizers": dict(parallelism.OPTIMIZERS),
+            "recompute": list(parallelism.RECOMPUTE),
+            "activationBytes16bit": parallelism.ACTIVATION_BYTES_16BIT,
+            "activationBytesReplicated": parallelism.ACTIVATION_BYTES_REPLICATED,
+            "attentionScoreBytes": parallelism.ATTENTION_SCORE_BYTES,
+            "fullRecomputeBytes": parallelism.FULL_RECOMPUTE_BYTES,
+        },
+        "hardware": {
+            "gpus": {name: dataclasses.asdict(gpu) for name, gpu in hardware.GPUS.items()},
+            "models": {name: dataclasses.asdict(m) for name, m in hardware.MODELS.items()},
+            "weightFormats": dict(hardware.WEIGHT_FORMATS),
+            "kvFormats": dict(hardware.KV_FORMATS),
+        },
     }
 
 

@@ -108,3 +108,15 @@ def test_a_format_the_mode_cannot_train_in_is_refused(mode: str, dtype: str) -> 
 def test_zero_settings_outside_full_fine_tuning_are_refused() -> None:
     with pytest.raises(ValueError, match="full fine-tuning only"):
         calculators.vram_breakdown("lora", "bf16", stage=2, **LLAMA_7B)
+
+
+# --- the JavaScript twins in V8, without a browser ---------------------------------------
+
+
+def test_javascript_twins_match_python_in_v8_on_random_inputs() -> None:
+    from tests import js_twins
+
+    all_cases = js_twins.cases()
+    counts = js_twins.check(all_cases, js_twins.run_in_v8(all_cases))
+    # At least 500 computed (not refused) values per function.
+    assert all(compared >= 500 for compared in counts.values()), counts

@@ -8,10 +8,32 @@ Modules:
     units: bytes to GB (1e9) and GiB (2**30).
     metrics: ROUGE-N, ROUGE-L and BLEU.
     peft: LoRA parameter counts and fine-tuning memory (full, LoRA, QLoRA).
+    parallelism: training memory per GPU over data, tensor, pipeline and context parallelism.
+    hardware: GPU and model presets; serving memory and bandwidth-bound decode speed.
 """
 
 from __future__ import annotations
 
-from genai_notes.science import formats, memory, metrics, peft, sampling, scaling, units
+from genai_notes.science import (
+    formats,
+    hardware,
+    memory,
+    metrics,
+    parallelism,
+    peft,
+    sampling,
+    scaling,
+    units,
+)
 
-__all__ = ["formats", "memory", "metrics", "peft", "sampling", "scaling", "units"]
+__all__ = [
+    "formats",
+    "hardware",
+    "memory",
+    "metrics",
+    "parallelism",
+    "peft",
+    "sampling",
+    "scaling",
+    "units",
+]

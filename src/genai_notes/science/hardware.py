@@ -1,0 +1,388 @@
+"""GPUs and model shapes from their published specifications, and what fits when serving.
+
+GPU presets give memory, memory bandwidth and dense (no 2:4 sparsity) peak tensor throughput
+per precision from each vendor datasheet; where a datasheet prints the sparse figure only,
+the dense one is half of it, as its footnote says. Model presets come from each model's
+``config.json`` on the Hugging Face Hub, with the parameter count ``transformers`` reports.
+
+Serving maths, for one model replica split over ``tp`` GPUs:
+
+* weights in a format of :data:`WEIGHT_FORMATS`, whose 4-bit entries carry their scales
+  (a 16-bit scale per group of 128 weights adds 0.125 bits; MXFP4 shares an 8-bit scale
+  per block of 32, 0.25 bits);
+* the KV cache, ``2 L n_kv d_head`` values per token (grouped-query attention shrinks
+  ``n_kv``);
+* decode speed bounded by memory bandwidth: every step reads the weights once and each
+  sequence's cache, so ``tokens/s per sequence <= bandwidth / bytes read per step``
+  (and no faster than the compute bound ``2 N_active`` FLOPs per token allows).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+from genai_notes.science._validate import one_of, positive_int, positive_number
+from genai_notes.science.peft import QLORA_BITS_PER_PARAM
+
+
+@dataclass(frozen=True)
+class Gpu:
+    """One GPU's datasheet figures.
+
+    Attributes:
+        name: Product name and form factor.
+        memory_gb: Memory in GB (1e9 bytes) as the datasheet prints it.
+        bandwidth_gb_s: Memory bandwidth in GB/s.
+        dense_tflops: Dense peak tensor TFLOP/s per precision (``"bf16"``, ``"fp8"``,
+            ``"fp4"``); a precision the GPU lacks is absent.
+        source: The datasheet.
+    """
+
+    name: str
+    memory_gb: float
+    bandwidth_gb_s: float
+    dense_tflops: Mapping[str, float]
+    source: str
+
+
+_A100 = "NVIDIA A100 Tensor Core GPU datasheet (nvidia-a100-datasheet-us-nvidia-1758950-r4)"
+_H100 = "NVIDIA H100 Tensor Core GPU datasheet, SXM column; sparse figures halved"
+_H200 = "NVIDIA H200 Tensor Core GPU datasheet, SXM column; sparse figures halved"
+_B200 = "NVIDIA HGX B200 datasheet, per-GPU specifications; sparse figures halved"
+_L4 = "NVIDIA L4 Tensor Core GPU datasheet; sparse figures halved"
+_4090 = "NVIDIA Ada GPU architecture whitepaper, appendix A (GeForce RTX 4090, FP32 accumulate)"
+
+GPUS: Final[Mapping[str, Gpu]] = MappingProxyType(
+    {
+        "A100 40GB SXM": Gpu("A100 40GB SXM", 40.0, 1555.0, {"bf16": 312.0}, _A100),
+        "A100 80GB SXM": Gpu("A100 80GB SXM", 80.0, 2039.0, {"bf16": 312.0}, _A100),
+        "H100 SXM": Gpu("H100 SXM", 80.0, 3350.0, {"bf16": 989.5, "fp8": 1979.0}, _H100),
+        "H200 SXM": Gpu("H200 SXM", 141.0, 4800.0, {"bf16": 989.5, "fp8": 1979.0}, _H200),
+        "B200 (HGX)": Gpu(
+            "B200 (HGX)", 180.0, 7700.0, {"bf16": 2250.0, "fp8": 4500.0, "fp4": 9000.0}, _B200
+        ),
+        "L4": Gpu("L4", 24.0, 300.0, {"bf16": 121.0, "fp8": 242.5}, _L4),
+        "RTX 4090 (24 GB)": Gpu(
+            "RTX 4090 (24 GB)", 24.0, 1008.0, {"bf16": 165.2, "fp8": 330.3}, _4090
+        ),
+    }
+)
+"""GPU presets, by name."""
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """A model's architecture from its ``config.json``.
+
+    Attributes:
+        name: Model name.
+        n_params: Parameters as ``transformers`` counts them (all experts for a MoE).
+        n_layers: ``num_hidden_layers``.
+        d_model: ``hidden_size``.
+        n_heads: ``num_attention_heads``.
+        n_kv_heads: ``num_key_value_heads``.
+        head_dim: ``hidden_size / num_attention_heads``.
+        vocab: ``vocab_size``.
+        d_ff: ``intermediate_size`` (per expert).
+        n_experts: ``num_local_experts`` (1 for a dense model).
+        experts_per_token: ``num_experts_per_tok`` (1 for a dense model).
+        source: The config it comes from.
+    """
+
+    name: str
+    n_params: int
+    n_layers: int
+    d_model: int
+    n_heads: int
+    n_kv_heads: int
+    head_dim: int
+    vocab: int
+    d_ff: int
+    n_experts: int = 1
+    experts_per_token: int = 1
+    source: str = field(default="")
+
+
+MODELS: Final[Mapping[str, ModelShape]] = MappingProxyType(
+    {
+        "Llama 2 7B": ModelShape(
+            "Llama 2 7B", 6_738_415_616, 32, 4096, 32, 32, 128, 32000, 11008,
+            source="meta-llama/Llama-2-7b-hf config.json",
+        ),
+        "Llama 2 70B": ModelShape(
+            "Llama 2 70B", 68_976_648_192, 80, 8192, 64, 8, 128, 32000, 28672,
+            source="meta-llama/Llama-2-70b-hf config.json",
+        ),
+        "Llama 3 8B": ModelShape(
+            "Llama 3 8B", 8_030_261_248, 32, 4096, 32, 8, 128, 128256, 14336,
+            source="meta-llama/Meta-Llama-3-8B config.json",
+        ),
+        "Llama 3 70B": ModelShape(
+            "Llama 3 70B", 70_553_706_496, 80, 8192, 64, 8, 128, 128256, 28672,
+            source="meta-llama/Meta-Llama-3-70B config.json",
+        ),
+        "Llama 3.1 405B": ModelShape(
+            "Llama 3.1 405B", 405_853_388_800, 126, 16384, 128, 8, 128, 128256, 53248,
+            source="meta-llama/Llama-3.1-405B config.json",
+        ),
+        "Mistral 7B": ModelShape(
+            "Mistral 7B", 7_241_732_096, 32, 4096, 32, 8, 128, 32000, 14336,
+            source="mistralai/Mistral-7B-v0.1 config.json",
+        ),
+        "Mixtral 8x7B": ModelShape(
+            "Mixtral 8x7B", 46_702_792_704, 32, 4096, 32, 8, 128, 32000, 14336, 8, 2,
+            source="mistralai/Mixtral-8x7B-v0.1 config.json",
+        ),
+    }
+)  # fmt: skip
+"""Model presets, by name. All use a gated (SwiGLU) MLP and untied output embeddings."""
+
+
+def shape_params(shape: ModelShape) -> tuple[float, float]:
+    """Total and active parameters from a shape (norms left out, router included).
+
+    Args:
+        shape: A :class:`ModelShape`.
+
+    Returns:
+        ``(total, active per token)``.
+    """
+    h, kv = shape.d_model, shape.n_kv_heads * shape.head_dim
+    attention = 2 * h * shape.n_heads * shape.head_dim + 2 * h * kv
+    expert = 3 * h * shape.d_ff
+    router = h * shape.n_experts if shape.n_experts > 1 else 0
+    embeddings = 2 * shape.vocab * h
+    total = shape.n_layers * (attention + shape.n_experts * expert + router) + embeddings
+    active = shape.n_layers * (attention + shape.experts_per_token * expert + router) + embeddings
+    return float(total), float(active)
+
+
+WEIGHT_FORMATS: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "fp32": 32.0,
+        "bf16": 16.0,
+        "fp8": 8.0,
+        "int8": 8.0,
+        "int4-g128": 4.0 + 16.0 / 128,
+        "nf4-dq": QLORA_BITS_PER_PARAM["nf4+dq"],
+        "mxfp4": 4.0 + 8.0 / 32,
+    }
+)
+"""Bits per weight with the scales stored beside them: ``int4-g128`` a 16-bit scale per group
+of 128 (the GPTQ and AWQ default group size); ``nf4-dq`` QLoRA's NF4 with double quantization
+(Dettmers et al. 2023, arXiv 2305.14314, section 3: 8-bit constants per block of 64, one fp32
+constant per 256 blocks); ``mxfp4`` the OCP Microscaling v1.0 format (blocks of 32 sharing an
+8-bit E8M0 scale). fp8 and int8 per-channel scales are negligible and left out."""
+
+KV_FORMATS: Final[Mapping[str, float]] = MappingProxyType({"fp16": 2.0, "bf16": 2.0, "fp8": 1.0})
+"""Bytes per cached key or value element."""
+
+
+def weights_bytes(n_params: float, fmt: str, *, unquantized_params: float = 0.0) -> float:
+    """Bytes of weights stored in ``fmt``, with ``unquantized_params`` kept in 16 bits.
+
+    Args:
+        n_params: Parameters, > 0.
+        fmt: A key of :data:`WEIGHT_FORMATS`.
+        unquantized_params: Parameters left in bf16 (often the embeddings and output
+            layer), from 0 to ``n_params``.
+
+    Returns:
+        Bytes.
+
+    Raises:
+        ValueError: For a bad count or an unknown format.
+    """
+    n = positive_number("n_params", n_params)
+    bits = WEIGHT_FORMATS[one_of("format", fmt, WEIGHT_FORMATS)]
+    kept = float(unquantized_params)
+    if not 0.0 <= kept <= n:
+        raise ValueError(f"unquantized_params must be from 0 to n_params, got {kept!r}")
+    return (n - kept) * bits / 8.0 + kept * 2.0
+
+
+def kv_bytes_per_token(
+    n_layers: int, n_kv_heads: int, head_dim: int, kv_format: str = "bf16", tp: int = 1
+) -> float:
+    """KV-cache bytes one token adds on one GPU: ``2 L n_kv d_head`` values.
+
+    Under tensor parallelism each GPU keeps ``ceil(n_kv / tp)`` heads (a head is never
+    split; with fewer key-value heads than GPUs they are replicated).
+
+    Args:
+        n_layers: Layers.
+        n_kv_heads: Key-value heads.
+        head_dim: Head width.
+        kv_format: A key of :data:`KV_FORMATS`.
+        tp: Tensor-parallel size.
+
+    Returns:
+        Bytes per token per GPU.
+
+    Raises:
+        ValueError: For a count below 1 or an unknown format.
+    """
+    layers = positive_int("n_layers", n_layers)
+    heads = positive_int("n_kv_heads", n_kv_heads)
+    width = positive_int("head_dim", head_dim)
+    size = KV_FORMATS[one_of("kv_format", kv_format, KV_FORMATS)]
+    local_heads = math.ceil(heads / positive_int("tp", tp))
+    return 2.0 * layers * local_heads * width * size
+
+
+def max_concurrent_sequences(
+    memory_bytes: float,
+    weight_bytes: float,
+    kv_per_token: float,
+    context: int,
+    *,
+    usable_fraction: float = 0.9,
+) -> int:
+    """How many sequences of ``context`` tokens fit beside the weights on one GPU.
+
+    ``floor((usable_fraction * memory - weights) / (kv_per_token * context))``; the
+    fraction leaves room for the CUDA context, activations and fragmentation (vLLM's
+    ``gpu_memory_utilization`` defaults to 0.9).
+
+    Args:
+        memory_bytes: GPU memory, > 0.
+        weight_bytes: Weights on this GPU, > 0.
+        kv_per_token: KV-cache bytes per token on this GPU, > 0.
+        context: Tokens per sequence (prompt and output), an integer >= 1.
+        usable_fraction: Share of memory the server may use, in (0, 1].
+
+    Returns:
+        Sequences, 0 when even the weights do not fit.
+
+    Raises:
+        ValueError: For a non-positive argument or a fraction above 1.
+    """
+    free = _free_bytes(memory_bytes, weight_bytes, usable_fraction)
+    per_sequence = positive_number("kv_per_token", kv_per_token) * positive_int("context", context)
+    return max(0, math.floor(free / per_sequence))
+
+
+def max_context_tokens(
+    memory_bytes: float,
+    weight_bytes: float,
+    kv_per_token: float,
+    batch: int = 1,
+    *,
+    usable_fraction: float = 0.9,
+) -> int:
+    """The longest context each of ``batch`` sequences can have beside the weights.
+
+    Args:
+        memory_bytes: GPU memory, > 0.
+        weight_bytes: Weights on this GPU, > 0.
+        kv_per_token: KV-cache bytes per token on this GPU, > 0.
+        batch: Concurrent sequences, an integer >= 1.
+        usable_fraction: Share of memory the server may use, in (0, 1].
+
+    Returns:
+        Tokens per sequence, 0 when even the weights do not fit.
+
+    Raises:
+        ValueError: For a non-positive argument or a fraction above 1.
+    """
+    free = _free_bytes(memory_bytes, weight_bytes, usable_fraction)
+    per_token = positive_number("kv_per_token", kv_per_token) * positive_int("batch", batch)
+    return max(0, math.floor(free / per_token))
+
+
+def _free_bytes(memory_bytes: float, weight_bytes: float, usable_fraction: float) -> float:
+    memory = positive_number("memory_bytes", memory_bytes)
+    weights = positive_number("weight_bytes", weight_bytes)
+    fraction = positive_number("usable_fraction", usable_fraction)
+    if fraction > 1:
+        raise ValueError(f"usable_fraction must be in (0, 1], got {usable_fraction!r}")
+    return fraction * memory - weights
+
+
+def experts_touched(n_experts: int, experts_per_token: int, batch: int) -> float:
+    """Expected distinct experts a layer reads for ``batch`` tokens under uniform routing.
+
+    Each token picks ``k`` of ``E`` experts; an expert is missed by one token with
+    probability ``1 - k/E``, so ``E (1 - (1 - k/E)^B)`` are read on average.
+
+    Args:
+        n_experts: Experts E per layer (1 for a dense model).
+        experts_per_token: Experts k per token, from 1 to E.
+        batch: Tokens decoded together B.
+
+    Returns:
+        Expected experts read, from k to E.
+
+    Raises:
+        ValueError: For a count below 1 or k above E.
+    """
+    e = positive_int("n_experts", n_experts)
+    k = positive_int("experts_per_token", experts_per_token)
+    b = positive_int("batch", batch)
+    if k > e:
+        raise ValueError(f"experts_per_token must be from 1 to n_experts = {e}, got {k}")
+    return e * (1.0 - (1.0 - k / e) ** b)
+
+
+def decode_tokens_per_second(
+    bandwidth_bytes_s: float,
+    weight_bytes_read: float,
+    kv_bytes_per_sequence: float,
+    batch: int = 1,
+    *,
+    flops_per_token: float | None = None,
+    peak_flops: float | None = None,
+) -> float:
+    """Upper bound on decode speed per sequence: one step reads the weights once and every
+    sequence's cache, and makes one token for each sequence.
+
+    ``step = max((weights + B kv) / bandwidth, B flops_per_token / peak)``; tokens per second
+    per sequence ``1 / step`` (the whole batch makes ``B / step``).
+
+    Args:
+        bandwidth_bytes_s: Memory bandwidth in bytes/s, > 0.
+        weight_bytes_read: Weight bytes read per step, > 0.
+        kv_bytes_per_sequence: Cache bytes read per sequence per step, >= 0.
+        batch: Sequences decoded together.
+        flops_per_token: FLOPs per generated token (about ``2 N_active``), or None to skip
+            the compute bound.
+        peak_flops: Peak FLOP/s, needed with ``flops_per_token``.
+
+    Returns:
+        Tokens per second for each sequence.
+
+    Raises:
+        ValueError: For a non-positive argument.
+    """
+    bandwidth = positive_number("bandwidth_bytes_s", bandwidth_bytes_s)
+    weights = positive_number("weight_bytes_read", weight_bytes_read)
+    kv = float(kv_bytes_per_sequence)
+    if not kv >= 0 or not math.isfinite(kv):
+        raise ValueError(f"kv_bytes_per_sequence must be a finite number >= 0, got {kv!r}")
+    b = positive_int("batch", batch)
+    step = (weights + b * kv) / bandwidth
+    if flops_per_token is not None:
+        flops = positive_number("flops_per_token", flops_per_token)
+        peak = positive_number("peak_flops", peak_flops)
+        step = max(step, b * flops / peak)
+    return 1.0 / step
+
+
+# What computed numbers in the notes may name (see genai_notes.calc).
+__all__ = [
+    "GPUS",
+    "KV_FORMATS",
+    "MODELS",
+    "WEIGHT_FORMATS",
+    "decode_tokens_per_second",
+    "experts_touched",
+    "kv_bytes_per_token",
+    "max_concurrent_sequences",
+    "max_context_tokens",
+    "shape_params",
+    "weights_bytes",
+]
