@@ -4,7 +4,9 @@ tier runs the JavaScript in V8 from PyPI (mini-racer), the browser tier in Chrom
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,14 @@ JS_RUNNER = """(cases) => {
         s.kv_seq, s.batch, s.compute ? {flopsPerToken: s.flops, peakFlops: s.peak} : {})),
       shape: hw.shapeParams(g.constants.hardware.models[s.model]),
       kept: g.stages(c.top_p.logits, {topP: c.top_p.p}).kept,
+      estimate: attempt(() => hw.servingEstimate({nParams: c.est.n_params,
+        activeParams: c.est.active_params, nExperts: c.est.n_experts,
+        expertsPerToken: c.est.experts_per_token, nLayers: c.est.n_layers,
+        nKvHeads: c.est.n_kv_heads, headDim: c.est.head_dim,
+        embeddingParams: c.est.embedding_params, fmt: c.est.fmt,
+        keepEmbeddings: c.est.keep_embeddings, kvFormat: c.est.kv_format,
+        gpu: g.constants.hardware.gpus[c.est.gpu], tp: c.est.tp,
+        usableFraction: c.est.usable_fraction, context: c.est.context, batch: c.est.batch})),
     };
   });
 }"""
@@ -108,6 +118,29 @@ def _serving_case(rng: np.random.Generator) -> dict[str, Any]:
     }
 
 
+def _estimate_case(rng: np.random.Generator) -> dict[str, Any]:
+    model = hardware.MODELS[_choice(rng, list(hardware.MODELS))]
+    total, active = hardware.shape_params(model)
+    return {
+        "n_params": float(model.n_params),
+        "active_params": float(model.n_params - (total - active)),
+        "n_experts": model.n_experts,
+        "experts_per_token": model.experts_per_token,
+        "n_layers": model.n_layers,
+        "n_kv_heads": model.n_kv_heads,
+        "head_dim": model.head_dim,
+        "embedding_params": float(2 * model.vocab * model.d_model),
+        "fmt": str(_choice(rng, list(hardware.WEIGHT_FORMATS))),
+        "keep_embeddings": bool(rng.integers(0, 2)),
+        "kv_format": str(_choice(rng, list(hardware.KV_FORMATS))),
+        "gpu": str(_choice(rng, list(hardware.GPUS))),
+        "tp": int(_choice(rng, [1, 2, 4, 8])),
+        "usable_fraction": float(rng.uniform(0.5, 1.0)),
+        "context": int(rng.integers(1, 131_072)),
+        "batch": int(rng.integers(1, 256)),
+    }
+
+
 def _top_p_case(rng: np.random.Generator) -> dict[str, Any]:
     """Logits of exact decimal probabilities, with top-p on one of their partial sums."""
     size = int(rng.integers(2, 12))
@@ -134,6 +167,7 @@ def cases(seed: int = 17) -> list[dict[str, Any]]:
                 "train": _training_case(rng),
                 "serve": _serving_case(rng),
                 "top_p": _top_p_case(rng),
+                "est": _estimate_case(rng),
             }
         )
     return out
@@ -224,6 +258,16 @@ def check(all_cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> dic
         kept = sampling.stages(c["top_p"]["logits"], top_p=c["top_p"]["p"]).kept
         assert js["kept"] == kept.tolist(), what + " top-p"
         count("top_p", 1)
+        e = dict(c["est"])
+        e["gpu"] = hardware.GPUS[e["gpu"]]
+        estimate = _python_or_error(hardware.serving_estimate, **e)
+        if isinstance(estimate, dict):
+            assert "error" in js["estimate"], what + " serving_estimate"
+        else:
+            for name, value in dataclasses.asdict(estimate).items():
+                camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name)
+                assert _close(js["estimate"][camel], value), f"{what} serving_estimate {name}"
+            count("serving_estimate", 1)
     return counts
 
 

@@ -751,6 +751,56 @@
     return 1.0 / step;
   }
 
+  function weightBytesRead(nParams, activeParams, nExperts, expertsPerToken, batch, bytesPerParam) {
+    var n = positiveNumber("n_params", nParams);
+    var active = positiveNumber("active_params", activeParams);
+    if (active > n) throw new RangeError("active_params must be at most n_params, got " + repr(active));
+    var touched = expertsTouched(nExperts, expertsPerToken, batch);
+    if (nExperts === expertsPerToken) return n * bytesPerParam;
+    var perExpert = (n - active) / (nExperts - expertsPerToken);
+    var shared = n - nExperts * perExpert;
+    return (shared + touched * perExpert) * bytesPerParam;
+  }
+
+  // o: the keyword arguments of hardware.serving_estimate in camelCase; o.gpu an entry of
+  // constants.hardware.gpus (snake_case keys). Returns the ServingEstimate fields in camelCase.
+  function servingEstimate(o) {
+    var kept = o.keepEmbeddings ? o.embeddingParams : 0.0;
+    var weights = servingWeightsBytes(o.nParams, o.fmt, { unquantizedParams: kept });
+    var gpus = positiveInt("tp", o.tp === undefined ? 1 : o.tp);
+    var localWeights = weights / gpus;
+    var kvToken = kvBytesPerToken(o.nLayers, o.nKvHeads, o.headDim, o.kvFormat, gpus);
+    var memory = o.gpu.memory_gb * 1e9;
+    var fraction = { usableFraction: o.usableFraction === undefined ? 0.9 : o.usableFraction };
+    var context = o.context === undefined ? 8192 : o.context;
+    var batch = o.batch === undefined ? 1 : o.batch;
+    var fit = maxConcurrentSequences(memory, localWeights, kvToken, context, fraction);
+    var longest = maxContextTokens(memory, localWeights, kvToken, batch, fraction);
+    var perParam = weights / o.nParams;
+    var bandwidth = o.gpu.bandwidth_gb_s * 1e9 * gpus;
+    var precision = (o.fmt === "fp8" || o.fmt === "int8") && "fp8" in o.gpu.dense_tflops ? "fp8" : "bf16";
+    var peak = o.gpu.dense_tflops[precision] * 1e12 * gpus;
+    var kvReplica = kvToken * gpus * context;
+    var speed = function (b) {
+      var read = weightBytesRead(o.nParams, o.activeParams, o.nExperts, o.expertsPerToken, b, perParam);
+      return decodeTokensPerSecond(bandwidth, read, kvReplica, b, {
+        flopsPerToken: 2 * o.activeParams,
+        peakFlops: peak,
+      });
+    };
+    var perRequest = speed(batch);
+    return {
+      weightsPerGpu: localWeights,
+      kvPerToken: kvToken,
+      kvPerSequence: kvToken * context,
+      fit: fit,
+      longestContext: longest,
+      decodeBatch1: speed(1),
+      decodePerRequest: perRequest,
+      decodeTotal: batch * perRequest,
+    };
+  }
+
   // --- genai_notes.calculators ---------------------------------------------------------
 
   function flopsFromGpuHours(nGpus, hours, peakTflops, utilization) {
@@ -861,6 +911,8 @@
       maxContextTokens: maxContextTokens,
       expertsTouched: expertsTouched,
       decodeTokensPerSecond: decodeTokensPerSecond,
+      weightBytesRead: weightBytesRead,
+      servingEstimate: servingEstimate,
     },
   };
 })();

@@ -88,3 +88,23 @@ def test_experts_touched_grows_from_k_to_all() -> None:
     assert hardware.experts_touched(8, 2, 200) == pytest.approx(8)
     with pytest.raises(ValueError, match="experts_per_token"):
         hardware.experts_touched(8, 9, 1)
+
+
+def test_serving_llama_3_8b_on_one_h100_by_hand() -> None:
+    est = hardware.serve_preset("Llama 3 8B", "H100 SXM", "bf16", context=8192, batch=32)
+    assert est.weights_per_gpu == 8_030_261_248 * 2
+    assert est.kv_per_sequence == 8192 * 131_072  # 1.07 GB per request
+    # 0.9 x 80e9 - 16.06e9 = 55.94e9 free, 52 requests of 1.0737e9.
+    assert est.fit == 52
+    # Batch 1 reads 16.06e9 + 1.0737e9 bytes per token: 3.35e12 / 17.134e9 = 195.5 tokens/s.
+    assert est.decode_batch_1 == pytest.approx(3.35e12 / (16_060_522_496 + 1_073_741_824))
+    assert est.decode_total == pytest.approx(32 * est.decode_per_request)
+
+
+def test_a_dense_model_reads_all_its_weights_a_moe_only_what_it_routes_to() -> None:
+    assert hardware.weight_bytes_read(7e9, 7e9, 1, 1, 64, 2.0) == 14e9
+    # Mixtral-like: 47e9 total, 13e9 active, 8 experts, 2 per token: one expert is
+    # (47 - 13) / 6 = 5.667e9, the shared part 47 - 8 x 5.667 = 1.667e9.
+    one = hardware.weight_bytes_read(47e9, 13e9, 8, 2, 1, 1.0)
+    assert one == pytest.approx(13e9)
+    assert hardware.weight_bytes_read(47e9, 13e9, 8, 2, 10_000, 1.0) == pytest.approx(47e9)

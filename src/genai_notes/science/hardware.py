@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from genai_notes.science import parallelism
 from genai_notes.science._validate import one_of, positive_int, positive_number
+from genai_notes.science.memory import MemoryBreakdown
 from genai_notes.science.peft import QLORA_BITS_PER_PARAM
 
 
@@ -372,6 +374,235 @@ def decode_tokens_per_second(
     return 1.0 / step
 
 
+@dataclass(frozen=True)
+class ServingEstimate:
+    """What one model replica over ``tp`` GPUs holds and how fast it can decode.
+
+    Attributes:
+        weights_per_gpu: Weight bytes on each GPU.
+        kv_per_token: KV-cache bytes per token on each GPU.
+        kv_per_sequence: KV-cache bytes per request of ``context`` tokens on each GPU.
+        fit: Requests of ``context`` tokens that fit beside the weights.
+        longest_context: The longest context each of ``batch`` requests can have.
+        decode_batch_1: Upper bound on tokens/s for a lone request.
+        decode_per_request: Upper bound on tokens/s per request at ``batch``.
+        decode_total: ``batch * decode_per_request``.
+    """
+
+    weights_per_gpu: float
+    kv_per_token: float
+    kv_per_sequence: float
+    fit: int
+    longest_context: int
+    decode_batch_1: float
+    decode_per_request: float
+    decode_total: float
+
+
+def weight_bytes_read(
+    n_params: float, active_params: float, n_experts: int, experts_per_token: int, batch: int,
+    bytes_per_param: float,
+) -> float:  # fmt: skip
+    """Weight bytes one decode step reads for ``batch`` tokens.
+
+    A dense model (every expert active) reads all its weights. A MoE reads its shared part
+    and the experts the tokens touch (:func:`experts_touched`); one expert's size is
+    ``(n_params - active_params) / (E - k)``.
+
+    Args:
+        n_params: All parameters.
+        active_params: Parameters one token uses.
+        n_experts: Experts per layer E.
+        experts_per_token: Experts per token k.
+        batch: Tokens per step.
+        bytes_per_param: Average stored bytes per parameter.
+
+    Returns:
+        Bytes.
+
+    Raises:
+        ValueError: For a bad count, or active parameters above the total.
+    """
+    n = positive_number("n_params", n_params)
+    active = positive_number("active_params", active_params)
+    if active > n:
+        raise ValueError(f"active_params must be at most n_params, got {active!r}")
+    touched = experts_touched(n_experts, experts_per_token, batch)
+    if n_experts == experts_per_token:
+        return n * bytes_per_param
+    per_expert = (n - active) / (n_experts - experts_per_token)
+    shared = n - n_experts * per_expert
+    return (shared + touched * per_expert) * bytes_per_param
+
+
+def serving_estimate(
+    *,
+    n_params: float,
+    active_params: float,
+    n_experts: int,
+    experts_per_token: int,
+    n_layers: int,
+    n_kv_heads: int,
+    head_dim: int,
+    embedding_params: float,
+    fmt: str,
+    keep_embeddings: bool,
+    kv_format: str,
+    gpu: Gpu,
+    tp: int = 1,
+    usable_fraction: float = 0.9,
+    context: int = 8192,
+    batch: int = 1,
+) -> ServingEstimate:
+    """The serving calculator's numbers, for one replica split over ``tp`` GPUs.
+
+    Weights :func:`weights_bytes` (embeddings kept in bf16 if asked) divided by ``tp``; the
+    cache :func:`kv_bytes_per_token`; the fit :func:`max_concurrent_sequences` and
+    :func:`max_context_tokens`; decode :func:`decode_tokens_per_second` with ``tp`` times
+    the bandwidth and peak (dense bf16, or fp8 for 8-bit weights), reading
+    :func:`weight_bytes_read` and each request's whole cache, with ``2 N_active`` FLOPs per
+    token as the compute bound.
+
+    Args:
+        n_params: All parameters.
+        active_params: Parameters per token (``n_params`` for a dense model).
+        n_experts: Experts per layer (1 for dense).
+        experts_per_token: Experts per token (1 for dense).
+        n_layers: Layers.
+        n_kv_heads: Key-value heads.
+        head_dim: Head width.
+        embedding_params: Input and output embedding parameters.
+        fmt: A key of :data:`WEIGHT_FORMATS`.
+        keep_embeddings: Keep ``embedding_params`` in bf16.
+        kv_format: A key of :data:`KV_FORMATS`.
+        gpu: A :class:`Gpu`.
+        tp: GPUs per replica.
+        usable_fraction: Share of memory the server may use.
+        context: Tokens per request.
+        batch: Concurrent requests.
+
+    Returns:
+        A :class:`ServingEstimate`.
+
+    Raises:
+        ValueError: For any argument out of range.
+    """
+    kept = embedding_params if keep_embeddings else 0.0
+    weights = weights_bytes(n_params, fmt, unquantized_params=kept)
+    gpus = positive_int("tp", tp)
+    local_weights = weights / gpus
+    kv_token = kv_bytes_per_token(n_layers, n_kv_heads, head_dim, kv_format, gpus)
+    memory = gpu.memory_gb * 1e9
+    fit = max_concurrent_sequences(
+        memory, local_weights, kv_token, context, usable_fraction=usable_fraction
+    )
+    longest = max_context_tokens(
+        memory, local_weights, kv_token, batch, usable_fraction=usable_fraction
+    )
+    per_param = weights / n_params
+    bandwidth = gpu.bandwidth_gb_s * 1e9 * gpus
+    precision = "fp8" if fmt in ("fp8", "int8") and "fp8" in gpu.dense_tflops else "bf16"
+    peak = gpu.dense_tflops[precision] * 1e12 * gpus
+    kv_replica = kv_token * gpus * context
+
+    def speed(b: int) -> float:
+        read = weight_bytes_read(
+            n_params, active_params, n_experts, experts_per_token, b, per_param
+        )
+        return decode_tokens_per_second(
+            bandwidth, read, kv_replica, b, flops_per_token=2 * active_params, peak_flops=peak
+        )
+
+    per_request = speed(batch)
+    return ServingEstimate(
+        weights_per_gpu=local_weights,
+        kv_per_token=kv_token,
+        kv_per_sequence=kv_token * context,
+        fit=fit,
+        longest_context=longest,
+        decode_batch_1=speed(1),
+        decode_per_request=per_request,
+        decode_total=batch * per_request,
+    )
+
+
+def serve_preset(
+    model: str,
+    gpu: str,
+    fmt: str = "bf16",
+    *,
+    kv_format: str = "bf16",
+    keep_embeddings: bool = True,
+    tp: int = 1,
+    usable_fraction: float = 0.9,
+    context: int = 8192,
+    batch: int = 1,
+) -> ServingEstimate:
+    """:func:`serving_estimate` for a model of :data:`MODELS` on a GPU of :data:`GPUS`.
+
+    Args:
+        model: A key of :data:`MODELS`.
+        gpu: A key of :data:`GPUS`.
+        fmt: A key of :data:`WEIGHT_FORMATS`.
+        kv_format: A key of :data:`KV_FORMATS`.
+        keep_embeddings: Keep the embeddings and output layer in bf16.
+        tp: GPUs per replica.
+        usable_fraction: Share of memory the server may use.
+        context: Tokens per request.
+        batch: Concurrent requests.
+
+    Returns:
+        A :class:`ServingEstimate`.
+
+    Raises:
+        ValueError: For an unknown model, GPU or format, or a bad setting.
+    """
+    shape = MODELS[one_of("model", model, MODELS)]
+    total, active = shape_params(shape)
+    return serving_estimate(
+        n_params=shape.n_params,
+        active_params=shape.n_params - (total - active),
+        n_experts=shape.n_experts,
+        experts_per_token=shape.experts_per_token,
+        n_layers=shape.n_layers,
+        n_kv_heads=shape.n_kv_heads,
+        head_dim=shape.head_dim,
+        embedding_params=2 * shape.vocab * shape.d_model,
+        fmt=fmt,
+        keep_embeddings=keep_embeddings,
+        kv_format=kv_format,
+        gpu=GPUS[one_of("gpu", gpu, GPUS)],
+        tp=tp,
+        usable_fraction=usable_fraction,
+        context=context,
+        batch=batch,
+    )
+
+
+def train_preset(model: str, **settings: object) -> MemoryBreakdown:
+    """:func:`~genai_notes.science.parallelism.training_memory_per_gpu` for a model of
+    :data:`MODELS`, its shape filled in.
+
+    Args:
+        model: A key of :data:`MODELS`.
+        **settings: The other keyword arguments of ``training_memory_per_gpu``.
+
+    Returns:
+        The parts per GPU, in bytes.
+
+    Raises:
+        ValueError: For an unknown model or a bad setting.
+    """
+    shape = MODELS[one_of("model", model, MODELS)]
+    return parallelism.training_memory_per_gpu(
+        n_params=shape.n_params,
+        n_layers=shape.n_layers,
+        d_model=shape.d_model,
+        n_heads=shape.n_heads,
+        **settings,  # type: ignore[arg-type]
+    )
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
     "GPUS",
@@ -383,6 +614,10 @@ __all__ = [
     "kv_bytes_per_token",
     "max_concurrent_sequences",
     "max_context_tokens",
+    "serve_preset",
+    "serving_estimate",
     "shape_params",
+    "train_preset",
+    "weight_bytes_read",
     "weights_bytes",
 ]
