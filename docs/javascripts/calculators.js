@@ -1079,7 +1079,7 @@
 
     function formula(label, v) {
       var b = P.precisions[v.precision];
-      var local = "N / (TP × PP) = " + count(v.params) + " / " + v.tp * v.pp;
+      var local = count(v.params) + " params / (TP " + v.tp + " × PP " + v.pp + ")";
       var zero = Number(v.zero);
       var over = function (minStage) {
         return zero >= minStage && v.dp > 1 ? " / DP " + v.dp : "";
@@ -1088,15 +1088,16 @@
       if (label === "gradients") return b[1] + " B × " + local + over(2);
       if (label.indexOf("master") === 0) return b[2] + " B × " + local + over(1);
       if (label === "optimizer states") return P.optimizers[v.optimizer] + " B × " + local + over(1);
-      var layers = v.layers / v.pp + " layers × PP " + v.pp + " micro-batches in flight";
-      var sbh = "s b h = " + v.seq / v.cp + " × " + v.micro + " × " + v.dModel;
+      var layers = v.layers / v.pp + " layers (L / PP) × " + v.pp + " micro-batches in flight (PP)";
+      var sbh = "(s / CP) b h = " + v.seq / v.cp + " × " + v.micro + " × " + v.dModel;
       var perElement;
       if (v.recompute === "full") perElement = "2" + (v.sp ? " / TP" : "");
       else {
         perElement = v.sp ? "34 / TP" : "(10 + 24 / TP)";
         if (v.recompute === "none") perElement += " + 5 a s / (h TP)";
       }
-      return layers + " × " + sbh + " × [" + perElement + "], TP = " + v.tp + (v.precision === "fp32" ? ", × 2 for fp32" : "");
+      return layers + " × " + sbh + " × [" + perElement + "] B, TP = " + v.tp + ", a = " + v.heads +
+        (v.precision === "fp32" ? ", × 2 for fp32" : "");
     }
 
     var ANCHORS = {
@@ -1127,7 +1128,7 @@
       results.appendChild(table(["Part, formula (values substituted)", "Memory"], rows, "Memory on the first pipeline stage"));
       results.appendChild(
         assumptions(
-          "the model leaves out the CUDA context and library workspaces (often 1 to 3 GB), allocator fragmentation, communication buffers, the embedding and loss activations, and the layer ZeRO-3 gathers before using it; parameters split evenly over TP × PP; 1F1B pipeline schedule.",
+          "the model leaves out the CUDA context and library workspaces, allocator fragmentation, communication buffers, the embedding and loss activations, and the layer ZeRO-3 gathers before using it; parameters split evenly over TP × PP; 1F1B pipeline schedule.",
         ),
       );
     }
@@ -1226,6 +1227,9 @@
         kvBatch: est.kvPerSequence * v.batch, fit: est.fit, longest: est.longestContext,
         one: est.decodeBatch1, many: est.decodePerRequest, total: est.decodeTotal,
         memory: gpu.memory_gb * 1e9, bandwidth: gpu.bandwidth_gb_s * 1e9 * v.tp,
+        read1: G.hardware.weightBytesRead(v.params, v.active, v.experts, v.topk, 1, est.weightsPerGpu * v.tp / v.params),
+        readB: G.hardware.weightBytesRead(v.params, v.active, v.experts, v.topk, v.batch, est.weightsPerGpu * v.tp / v.params),
+        kvReplica: est.kvPerSequence * v.tp,
       };
     }
 
@@ -1254,10 +1258,10 @@
         line("longest context at B requests", "calc-def-fit",
           "⌊(" + v.util + " × memory − weights) / (KV per token × " + v.batch + ")⌋", count(out.longest) + " tokens"),
         line("decode speed at batch 1", "calc-def-decode",
-          "bandwidth " + sig(out.bandwidth / 1e9, 4) + " GB/s ÷ (weights read + one request's KV cache)",
+          sig(out.bandwidth / 1e9, 4) + " GB/s ÷ (" + inUnit(out.read1, "GB") + " of weights read + " + inUnit(out.kvReplica, "GB") + " of KV cache)",
           fixed(out.one, 1) + " tokens/s"),
         line("decode speed at batch B, per request", "calc-def-decode",
-          "bandwidth ÷ (weights read + B × KV cache), or the compute bound 2 N_active B / peak if slower",
+          sig(out.bandwidth / 1e9, 4) + " GB/s ÷ (" + inUnit(out.readB, "GB") + " + " + v.batch + " × " + inUnit(out.kvReplica, "GB") + "), or 2 N_active × B FLOPs ÷ dense peak if slower",
           fixed(out.many, 1) + " tokens/s"),
         line("decode speed at batch B, all requests", "calc-def-decode",
           "B × the line above", fixed(out.total, 0) + " tokens/s"),
@@ -1275,7 +1279,7 @@
       results.appendChild(table(["Quantity, formula (values substituted)", "Value"], rows, "Serving one replica"));
       results.appendChild(
         assumptions(
-          "speeds are upper bounds from memory bandwidth (real servers reach roughly 50 to 80% of them); memory leaves out the CUDA context, activations during prefill, fragmentation and communication buffers, covered only roughly by the usable fraction; MoE routing is taken as uniform; the datasheet's peak FLOPS are dense.",
+          "speeds are upper bounds from memory bandwidth (real servers stay below them: kernels never reach the datasheet bandwidth); memory leaves out the CUDA context, activations during prefill, fragmentation and communication buffers, covered only roughly by the usable fraction; MoE routing is taken as uniform; the datasheet's peak FLOPS are dense.",
         ),
       );
     }

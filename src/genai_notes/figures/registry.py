@@ -27,6 +27,7 @@ BUILTIN_MODULES = (
     "genai_notes.figures.workflows",
     "genai_notes.figures.finetuning",
     "genai_notes.figures.overview",
+    "genai_notes.figures.measured",
 )
 
 

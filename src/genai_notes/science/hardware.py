@@ -603,10 +603,87 @@ def train_preset(model: str, **settings: object) -> MemoryBreakdown:
     )
 
 
+@dataclass(frozen=True)
+class Measurement:
+    """A published memory measurement of a training run, and the settings that reproduce it.
+
+    Attributes:
+        setup: What ran, in a few words.
+        model: A key of :data:`MODELS`.
+        settings: Keyword arguments of :func:`train_preset` for the same setup.
+        measured_gib: The memory the source reports per GPU, in GiB.
+        source: Where it is reported (document, table, version).
+    """
+
+    setup: str
+    model: str
+    settings: Mapping[str, object]
+    measured_gib: float
+    source: str
+
+
+_TORCHTITAN = (
+    "pytorch/torchtitan docs/performance.md, Table {} (torch 1963fc8, torchtitan 9dec370, "
+    "2024-12; peak memory, max over GPUs)"
+)
+
+MEASUREMENTS: Final = (
+    Measurement(
+        "Llama 3.1 8B, FSDP over 8 H100, local batch 2, selective checkpointing",
+        "Llama 3 8B",
+        MappingProxyType(
+            {"seq_len": 8192, "micro_batch": 2, "dp": 8, "zero_stage": 3, "recompute": "selective"}
+        ),
+        82.4,
+        _TORCHTITAN.format(1),
+    ),
+    Measurement(
+        "Llama 3.1 8B, FSDP over 128 H100, local batch 2, selective checkpointing",
+        "Llama 3 8B",
+        MappingProxyType(
+            {
+                "seq_len": 8192,
+                "micro_batch": 2,
+                "dp": 128,
+                "zero_stage": 3,
+                "recompute": "selective",
+            }
+        ),
+        67.0,
+        _TORCHTITAN.format(3),
+    ),
+    Measurement(
+        "Llama 3.1 8B, FSDP over 8 H100, 32,768 tokens, full checkpointing, Float8",
+        "Llama 3 8B",
+        MappingProxyType(
+            {"seq_len": 32768, "micro_batch": 1, "dp": 8, "zero_stage": 3, "recompute": "full"}
+        ),
+        83.9,
+        _TORCHTITAN.format(2),
+    ),
+)
+"""Published per-GPU memory of real training runs. The torchtitan tables print neither the
+sequence length of Tables 1 and 3 (8,192 is the default of its ``llama3_8b.toml``) nor which
+allocator statistic "memory" is; Llama 3.1 8B has the Llama 3 8B shape."""
+
+
+def predicted_gib(measurement: Measurement) -> float:
+    """:func:`train_preset`'s total for a measurement's settings, in GiB.
+
+    Args:
+        measurement: One of :data:`MEASUREMENTS`.
+
+    Returns:
+        GiB per GPU.
+    """
+    return train_preset(measurement.model, **measurement.settings).total / 2**30
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
     "GPUS",
     "KV_FORMATS",
+    "MEASUREMENTS",
     "MODELS",
     "WEIGHT_FORMATS",
     "decode_tokens_per_second",
@@ -614,6 +691,7 @@ __all__ = [
     "kv_bytes_per_token",
     "max_concurrent_sequences",
     "max_context_tokens",
+    "predicted_gib",
     "serve_preset",
     "serving_estimate",
     "shape_params",
