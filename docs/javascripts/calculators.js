@@ -340,7 +340,44 @@
     this.update = update;
     update();
     if (fromLink && this.root.scrollIntoView) this.root.scrollIntoView();
+    if (id) {
+      LINKED[id] = function (params) {
+        // As a fresh load would: every field back to its first value, then the link's.
+        var initial = new URLSearchParams();
+        Object.keys(self.fields).forEach(function (key) {
+          if (self.fields[key].initial !== undefined) initial.set(key, self.fields[key].initial);
+        });
+        self.restore(initial);
+        self.restore(params);
+        update();
+      };
+    }
   };
+
+  // A link on the page to "#<calculator id>?..." (the static tables have them) sets that
+  // calculator instead of leaving it to the browser or to instant navigation, which would
+  // only scroll. Registered once per page load; LINKED is rebuilt with the calculators.
+  var LINKED = {};
+
+  function followCalculatorLink(event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.origin !== window.location.origin && link.protocol !== "file:") return;
+    if (link.pathname !== window.location.pathname) return;
+    var hash = link.hash.replace(/^#/, "");
+    var at = hash.indexOf("?");
+    if (at < 0) return;
+    var id = decodeURIComponent(hash.slice(0, at));
+    if (!LINKED[id] || !document.getElementById(id)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    try {
+      window.history.pushState(window.history.state, "", "#" + hash);
+    } catch (error) {
+      window.location.hash = "#" + hash;
+    }
+    LINKED[id](new URLSearchParams(hash.slice(at + 1)));
+    document.getElementById(id).scrollIntoView();
+  }
 
   function allFinite(value) {
     if (typeof value === "number") return isFinite(value);
@@ -1317,6 +1354,13 @@
   // twice is harmless. Material's document$ fires on instant navigation but never from
   // file:// (the offline copy), so DOMContentLoaded (or now, if that has passed) starts too.
   window.genaiNotes.initCalculators = init;
+  document.addEventListener("click", followCalculatorLink, true);
+  window.addEventListener("hashchange", function () {
+    Object.keys(LINKED).forEach(function (id) {
+      var params = hashFor(id);
+      if (params && document.getElementById(id)) LINKED[id](params);
+    });
+  });
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () {
       init();
