@@ -664,10 +664,21 @@
       return "";
     }
 
+    // The paragraph of the compute-memory page that defines each line (when it is there).
+    function definitionOf(label) {
+      if (label.indexOf("KV cache") === 0) return "calc-def-kv";
+      if (label.indexOf("activations") === 0) return "calc-def-activations";
+      if (label.indexOf("weights (") === 0) return "calc-def-weights";
+      return "calc-def-states";
+    }
+
     function render(out, results) {
       var rows = out.result.items.map(function (item) {
+        var anchor = definitionOf(item[0]);
         var part = el("span", { className: "genai-calc__part" }, [
-          el("span", { className: "genai-calc__label", text: item[0] }),
+          anchor && document.getElementById(anchor)
+            ? el("a", { href: "#" + anchor, className: "genai-calc__label", text: item[0] })
+            : el("span", { className: "genai-calc__label", text: item[0] }),
           el("code", { className: "genai-calc__formula", text: formula(item[0], out) }),
         ]);
         return { cells: [part, fixed(G.toGb(item[1]), 2), fixed(G.toGib(item[1]), 2)] };
