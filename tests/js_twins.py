@@ -271,8 +271,9 @@ def check(all_cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> dic
     return counts
 
 
-def run_in_v8(all_cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Evaluate :data:`JS_RUNNER` on the cases in V8 (mini-racer), without a browser."""
+def run_in_v8(all_cases: list[dict[str, Any]], runner: str = JS_RUNNER) -> list[dict[str, Any]]:
+    """Evaluate ``runner`` (a JavaScript function of the cases) in V8 (mini-racer), without a
+    browser, with the calculators' scripts loaded as the pages load them."""
     from py_mini_racer import MiniRacer
 
     context = MiniRacer()
@@ -280,7 +281,7 @@ def run_in_v8(all_cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
         context.eval("var window = globalThis;")
         for script in SCRIPTS:
             context.eval((ROOT / script).read_text(encoding="utf-8"))
-        text = context.eval(f"JSON.stringify(({JS_RUNNER})({json.dumps(all_cases)}))")
+        text = context.eval(f"JSON.stringify(({runner})({json.dumps(all_cases)}))")
     finally:
         context.close()
     result: list[dict[str, Any]] = json.loads(str(text))

@@ -123,13 +123,10 @@ def memory_cases(rng: np.random.Generator) -> list[dict[str, Any]]:
     return cases
 
 
-def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
-    page = open_page("memory")
-    cases = memory_cases(np.random.default_rng(20240607))
-    results = page.evaluate(
-        "(cases) => {"
-        + CAMEL_JS
-        + """
+MEMORY_JS = (
+    "(cases) => {"
+    + CAMEL_JS
+    + """
         return cases.map((c) => {
           const g = window.genaiNotes, k = c.kw, s = c.shape;
           return {
@@ -146,9 +143,18 @@ def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
             gb: g.toGb(k.n_params), gib: g.toGib(k.n_params),
           };
         });
-        }""",
-        cases,
-    )
+        }"""
+)
+
+
+def memory_twin_cases() -> list[dict[str, Any]]:
+    """The random cases of the memory twins (a fixed seed)."""
+    cases: list[dict[str, Any]] = memory_cases(np.random.default_rng(20240607))
+    return cases
+
+
+def check_memory(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Assert that the JavaScript results of the memory twins equal Python's."""
     computed = 0
     for index, (case, js) in enumerate(zip(cases, results, strict=True)):
         k, s, what = case["kw"], case["shape"], f"case {index} {case['mode']} {case['dtype']}"
@@ -194,10 +200,31 @@ def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
     assert computed >= 300  # most cases compute; the rest check that both sides refuse
 
 
-def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None:
-    page = open_page("scaling")
+def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("memory")
+    cases = memory_twin_cases()
+    check_memory(cases, page.evaluate(MEMORY_JS, cases))
+
+
+SCALING_JS = """(cases) => cases.map((c) => {
+          const g = window.genaiNotes;
+          return {
+            optimal: g.computeOptimal(c.flops, c.fit),
+            optimalLoss: g.chinchillaLoss(...g.computeOptimal(c.flops, c.fit), c.fit),
+            loss: g.chinchillaLoss(c.n, c.d, c.fit),
+            pfDays: g.pfDays(c.flops),
+            back: g.flopsFromPfDays(c.flops / 1e20),
+            sixND: g.trainingFlops(c.n, c.d),
+            ratio: g.tokensPerParam(c.n, c.d),
+            cluster: g.flopsFromGpuHours(...c.cluster),
+          };
+        })"""
+
+
+def scaling_twin_cases() -> list[dict[str, Any]]:
+    """The random cases of the scaling twins (a fixed seed)."""
     rng = np.random.default_rng(7)
-    cases = [
+    cases: list[dict[str, Any]] = [
         {
             "flops": float(10 ** rng.uniform(12, 32)),
             "n": float(10 ** rng.uniform(6, 13)),
@@ -212,22 +239,11 @@ def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None
         }
         for _ in range(N_CASES)
     ]
-    results = page.evaluate(
-        """(cases) => cases.map((c) => {
-          const g = window.genaiNotes;
-          return {
-            optimal: g.computeOptimal(c.flops, c.fit),
-            optimalLoss: g.chinchillaLoss(...g.computeOptimal(c.flops, c.fit), c.fit),
-            loss: g.chinchillaLoss(c.n, c.d, c.fit),
-            pfDays: g.pfDays(c.flops),
-            back: g.flopsFromPfDays(c.flops / 1e20),
-            sixND: g.trainingFlops(c.n, c.d),
-            ratio: g.tokensPerParam(c.n, c.d),
-            cluster: g.flopsFromGpuHours(...c.cluster),
-          };
-        })""",
-        cases,
-    )
+    return cases
+
+
+def check_scaling(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Assert that the JavaScript results of the scaling twins equal Python's."""
     for index, (case, js) in enumerate(zip(cases, results, strict=True)):
         what = f"case {index} {case['fit']}"
         optimal = scaling.compute_optimal(case["flops"], case["fit"])
@@ -239,6 +255,12 @@ def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None
         assert_close(js["sixND"], scaling.training_flops(case["n"], case["d"]), what)
         assert_close(js["ratio"], scaling.tokens_per_param(case["n"], case["d"]), what)
         assert_close(js["cluster"], calculators.flops_from_gpu_hours(*case["cluster"]), what)
+
+
+def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("scaling")
+    cases = scaling_twin_cases()
+    check_scaling(cases, page.evaluate(SCALING_JS, cases))
 
 
 class _FixedRandom:
@@ -278,11 +300,7 @@ def sampling_cases(rng: np.random.Generator) -> list[dict[str, Any]]:
     return cases
 
 
-def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> None:
-    page = open_page("sampling")
-    cases = sampling_cases(np.random.default_rng(99))
-    results = page.evaluate(
-        """(cases) => cases.map((c) => {
+SAMPLING_JS = """(cases) => cases.map((c) => {
           const g = window.genaiNotes;
           const st = g.stages(c.logits, {temperature: c.temperature, topK: c.top_k, topP: c.top_p});
           return {
@@ -295,9 +313,17 @@ def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> Non
             greedy: g.greedy(c.logits),
             sample: g.sample(st.final, () => c.u),
           };
-        })""",
-        cases,
-    )
+        })"""
+
+
+def sampling_twin_cases() -> list[dict[str, Any]]:
+    """The random cases of the sampling twins (a fixed seed)."""
+    cases: list[dict[str, Any]] = sampling_cases(np.random.default_rng(99))
+    return cases
+
+
+def check_sampling(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Assert that the JavaScript results of the sampling twins equal Python's."""
     for index, (case, js) in enumerate(zip(cases, results, strict=True)):
         what = f"case {index}"
         settings = {key: case[key] for key in ("temperature", "top_k", "top_p")}
@@ -314,6 +340,12 @@ def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> Non
         assert_close(js["entropyNats"], sampling.entropy(st.final), what + " entropy")
         assert js["greedy"] == sampling.greedy(case["logits"]), what
         assert js["sample"] == sampling.sample(st.final, _FixedRandom(case["u"])), what  # type: ignore[arg-type]
+
+
+def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("sampling")
+    cases = sampling_twin_cases()
+    check_sampling(cases, page.evaluate(SAMPLING_JS, cases))
 
 
 # --- keyboard only ----------------------------------------------------------------------

@@ -135,3 +135,14 @@ def test_javascript_twins_match_python_in_v8_on_random_inputs() -> None:
     counts = js_twins.check(all_cases, js_twins.run_in_v8(all_cases))
     # At least 500 computed (not refused) values per function.
     assert all(compared >= 500 for compared in counts.values()), counts
+
+
+@pytest.mark.parametrize("family", ["memory", "scaling", "sampling"])
+def test_the_older_javascript_twins_match_python_in_v8(family: str) -> None:
+    # The same cases and checks as the browser tier's, run in V8 instead of Chromium.
+    from tests import js_twins
+    from tests.browser import test_calculators as browser
+
+    cases = getattr(browser, f"{family}_twin_cases")()
+    runner = getattr(browser, f"{family.upper()}_JS")
+    getattr(browser, f"check_{family}")(cases, js_twins.run_in_v8(cases, runner))
