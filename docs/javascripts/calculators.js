@@ -1046,6 +1046,33 @@
     });
   }
 
+  // The preset selects say where their numbers come from, in the hint under them.
+  function modelHint(name) {
+    var shape = K.hardware.models[name];
+    return shape ? "Shape from " + shape.source : "Type the shape below";
+  }
+
+  function gpuHint(name) {
+    var g = K.hardware.gpus[name];
+    var peaks = Object.keys(g.dense_tflops).map(function (p) {
+      return p + " " + sig(g.dense_tflops[p], 5);
+    });
+    return g.memory_gb + " GB, " + sig(g.bandwidth_gb_s, 5) + " GB/s, dense TFLOPS " + peaks.join(", ") + " (" + g.source + ")";
+  }
+
+  function citeSelections(f, modelKey, gpuKey) {
+    function refresh() {
+      var m = f.fields[modelKey].input;
+      m.parentNode.querySelector(".genai-calc__hint").textContent = modelHint(m.value);
+      var g = f.fields[gpuKey].input;
+      g.parentNode.querySelector(".genai-calc__hint").textContent = gpuHint(g.value);
+    }
+    f.fields[modelKey].input.addEventListener("change", refresh);
+    f.fields[gpuKey].input.addEventListener("change", refresh);
+    f.root.addEventListener("input", refresh);
+    refresh();
+  }
+
   // --- 4. Training memory per GPU --------------------------------------------------------
 
   function buildTraining(root) {
@@ -1059,7 +1086,7 @@
     var start = K.hardware.models["Llama 3 8B"];
     parts.form.appendChild(
       fieldset("Model", [
-        f.select("model", "Model", modelOptions(), "Llama 3 8B"),
+        f.select("model", "Model", modelOptions(), "Llama 3 8B", " "),
         f.number("params", "Parameters", String(start.n_params), { min: 1, max: 1e15, suffixes: true }, "e.g. 8B or 8e9"),
         f.number("layers", "Layers", String(start.n_layers), INT(10000)),
         f.number("dModel", "Hidden size", String(start.d_model), INT(1e6)),
@@ -1090,10 +1117,11 @@
         f.number("cp", "Context parallel (CP)", "1", INT(1024), "must divide the sequence"),
         f.select("zero", "ZeRO stage (over DP)", [["0", "0: replicate"], ["1", "1: optimizer states"], ["2", "2: + gradients"], ["3", "3: + weights (FSDP)"]], "3"),
         f.checkbox("sp", "Sequence parallelism (with TP)", true),
-        f.select("gpu", "GPU", gpuOptions(), "H100 SXM"),
+        f.select("gpu", "GPU", gpuOptions(), "H100 SXM", " "),
         f.select("unit", "Show memory in", UNITS, "GB"),
       ]),
     );
+    citeSelections(f, "model", "gpu");
     var shapeKeys = ["params", "layers", "dModel", "heads"];
     presetToCustom(f, parts.form, "model", shapeKeys);
     f.fields.model.input.addEventListener("change", function () {
@@ -1204,7 +1232,7 @@
     var start = HW.models["Llama 3 8B"];
     parts.form.appendChild(
       fieldset("Model", [
-        f.select("model", "Model", modelOptions(), "Llama 3 8B"),
+        f.select("model", "Model", modelOptions(), "Llama 3 8B", " "),
         f.number("params", "Parameters", String(start.n_params), { min: 1, max: 1e15, suffixes: true }, "all experts of a MoE"),
         f.number("active", "Active parameters per token", String(start.n_params), { min: 1, max: 1e15, suffixes: true }, "the same for a dense model"),
         f.number("experts", "Experts per layer", "1", INT(100000), "1 for a dense model"),
@@ -1224,7 +1252,7 @@
         f.select("kvFormat", "KV cache format", Object.keys(HW.kvFormats).map(function (k) {
           return [k, k + " (" + HW.kvFormats[k] + " B)"];
         }), "bf16"),
-        f.select("gpu", "GPU", gpuOptions(), "H100 SXM"),
+        f.select("gpu", "GPU", gpuOptions(), "H100 SXM", " "),
         f.number("tp", "GPUs per replica (TP)", "1", INT(64)),
         f.number("util", "Usable memory fraction", "0.9", { min: 0, minExclusive: true, max: 1 }, "vLLM default 0.9"),
       ]),
@@ -1236,6 +1264,7 @@
         f.select("unit", "Show memory in", UNITS, "GB"),
       ]),
     );
+    citeSelections(f, "model", "gpu");
     presetToCustom(f, parts.form, "model", ["params", "active", "experts", "topk", "layers", "kvHeads", "headDim", "embed"]);
     f.fields.model.input.addEventListener("change", function () {
       var shape = HW.models[f.fields.model.input.value];
