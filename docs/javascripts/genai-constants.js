@@ -333,10 +333,9 @@ window.genaiNotesConstants = {
         "memory_gb": 24.0,
         "bandwidth_gb_s": 1008.0,
         "dense_tflops": {
-          "bf16": 165.2,
-          "fp8": 330.3
+          "bf16": 165.2
         },
-        "source": "NVIDIA Ada GPU architecture whitepaper, appendix A (GeForce RTX 4090, FP32 accumulate)"
+        "source": "NVIDIA Ada GPU architecture whitepaper, appendix A (RTX 4090; BF16 with FP32 accumulate)"
       }
     },
     "models": {

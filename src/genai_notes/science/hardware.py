@@ -56,7 +56,7 @@ _H100 = "NVIDIA H100 Tensor Core GPU datasheet, SXM column; sparse figures halve
 _H200 = "NVIDIA H200 Tensor Core GPU datasheet, SXM column; sparse figures halved"
 _B200 = "NVIDIA HGX B200 datasheet, per-GPU specifications; sparse figures halved"
 _L4 = "NVIDIA L4 Tensor Core GPU datasheet; sparse figures halved"
-_4090 = "NVIDIA Ada GPU architecture whitepaper, appendix A (GeForce RTX 4090, FP32 accumulate)"
+_4090 = "NVIDIA Ada GPU architecture whitepaper, appendix A (RTX 4090; BF16 with FP32 accumulate)"
 
 GPUS: Final[Mapping[str, Gpu]] = MappingProxyType(
     {
@@ -68,9 +68,7 @@ GPUS: Final[Mapping[str, Gpu]] = MappingProxyType(
             "B200 (HGX)", 180.0, 7700.0, {"bf16": 2250.0, "fp8": 4500.0, "fp4": 9000.0}, _B200
         ),
         "L4": Gpu("L4", 24.0, 300.0, {"bf16": 121.0, "fp8": 242.5}, _L4),
-        "RTX 4090 (24 GB)": Gpu(
-            "RTX 4090 (24 GB)", 24.0, 1008.0, {"bf16": 165.2, "fp8": 330.3}, _4090
-        ),
+        "RTX 4090 (24 GB)": Gpu("RTX 4090 (24 GB)", 24.0, 1008.0, {"bf16": 165.2}, _4090),
     }
 )
 """GPU presets, by name."""
