@@ -1356,7 +1356,7 @@
       results.appendChild(table(["Quantity, formula (values substituted)", "Value"], rows, "Serving one replica"));
       results.appendChild(
         assumptions(
-          "speeds are upper bounds from memory bandwidth (real servers stay below them: kernels never reach the datasheet bandwidth); memory leaves out the CUDA context, activations during prefill, fragmentation and communication buffers, covered only roughly by the usable fraction; MoE routing is taken as uniform; the datasheet's peak FLOPS are dense.",
+          "speeds are upper bounds from memory bandwidth (real servers stay below them: kernels never reach the datasheet bandwidth), reading every request's cache at its full context and counting 2 N_active FLOPs per token (attention's own FLOPs left out); memory leaves out the CUDA context, activations during prefill, fragmentation and communication buffers, covered only roughly by the usable fraction; MoE routing is taken as uniform; the datasheet's peak FLOPS are dense.",
         ),
       );
     }

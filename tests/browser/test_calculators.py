@@ -750,3 +750,22 @@ def test_calculators_work_from_the_offline_copy_by_file_url(browser: Any, tmp_pa
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("calculator", "label", "text"),
+    [("sampling", "Temperature", "0.5"), ("scaling", "Training compute (FLOPs)", "3e22")],
+)
+def test_every_calculator_round_trips_its_state_through_the_hash(
+    open_page: Any, calculator: str, label: str, text: str
+) -> None:
+    page = open_page(calculator)
+    type_into(page, label, text)
+    page.keyboard.press("Tab")
+    assert f"#{calculator}-calculator?" in page.url
+    results = f"[data-calculator={calculator}] .genai-calc__results"
+    before = page.locator(results).inner_text()
+    other = page.context.new_page()
+    other.goto(page.url, wait_until="networkidle")
+    assert other.locator(f"#{field_id(other, label)}").input_value() == text
+    assert other.locator(results).inner_text() == before
