@@ -1254,7 +1254,7 @@
         }), "bf16"),
         f.select("gpu", "GPU", gpuOptions(), "H100 SXM", " "),
         f.number("tp", "GPUs per replica (TP)", "1", INT(64)),
-        f.number("util", "Usable memory fraction", "0.9", { min: 0, minExclusive: true, max: 1 }, "vLLM default 0.9"),
+        f.number("util", "Usable memory fraction", "0.9", { min: 0, minExclusive: true, max: 1 }, "vLLM now defaults to 0.92 (0.9 before)"),
       ]),
     );
     parts.form.appendChild(

@@ -246,7 +246,8 @@ def max_concurrent_sequences(
 
     ``floor((usable_fraction * memory - weights) / (kv_per_token * context))``; the
     fraction leaves room for the CUDA context, activations and fragmentation (vLLM's
-    ``gpu_memory_utilization`` defaults to 0.9).
+    ``gpu_memory_utilization`` is 0.92 by default in its current source,
+    ``vllm/config/cache.py``; 0.9 in earlier releases).
 
     Args:
         memory_bytes: GPU memory, > 0.
