@@ -466,6 +466,21 @@
     };
   }
 
+  // A line of links to the page's sections that define the results, when they are there
+  // (other pages' headings may be renamed; a missing one is left out, never a dead link).
+  function definitions(pairs) {
+    var present = pairs.filter(function (pair) {
+      return document.getElementById(pair[1]);
+    });
+    if (!present.length) return null;
+    var children = [el("span", { text: "Defined in: " })];
+    present.forEach(function (pair, i) {
+      if (i) children.push(" · ");
+      children.push(el("a", { href: "#" + pair[1], text: pair[0] }));
+    });
+    return el("p", { className: "genai-calc__assumptions" }, children);
+  }
+
   // --- 1. Memory ------------------------------------------------------------------------
 
   var INT = function (max) {
@@ -838,6 +853,12 @@
           "Well-known models: their compute against yours, and their size against the compute-optimal size for their own 6ND budget (above 1×: larger and under-trained; below: trained past compute-optimal)",
         ),
       );
+      var defined = definitions([
+        ["C ≈ 6ND", "counting-training-compute-c-approx-6nd"],
+        ["PF-days", "petaflops-days-and-gpu-days"],
+        ["the parametric loss and its optimum", "the-parametric-loss-and-its-optimum"],
+      ]);
+      if (defined) results.appendChild(defined);
     }
 
     f.wire(
@@ -975,6 +996,13 @@
           "Stages: temperature, softmax, top-k, top-p, renormalised",
         ),
       );
+      var defined = definitions([
+        ["temperature", "temperature"],
+        ["top-k", "top-k-sampling"],
+        ["top-p", "top-p-nucleus-sampling"],
+        ["greedy decoding", "greedy-decoding-and-random-sampling"],
+      ]);
+      if (defined) results.appendChild(defined);
       results.appendChild(
         table(
           ["Token", "Draws of " + out.v.n + " (seed " + out.v.seed + ")"],
