@@ -6,8 +6,13 @@ browser with ``docs/javascripts/genai-science.js``, a line-for-line port of
 per format, ZeRO's K, the Chinchilla fits, the well-known models, the presets) are written
 once, here and in the science modules, and reach the browser as
 ``docs/javascripts/genai-constants.js``, which ``scripts/gen-constants`` writes from
-:func:`constants_js`. A unit test regenerates it and fails when the committed file differs,
-and the browser tests compare the JavaScript with these functions on random inputs.
+:func:`constants_js`. A unit test regenerates it and fails when the committed file differs.
+
+The training and serving calculators compute with the JavaScript twins of
+:mod:`genai_notes.science.parallelism` and :mod:`genai_notes.science.hardware` (whose GPU and
+model presets, formats and policies are in the constants too). ``tests/js_twins.py`` and the
+browser tests compare every JavaScript twin with Python on random inputs, in V8 (unit tier,
+no browser) and in Chromium.
 """
 
 from __future__ import annotations
