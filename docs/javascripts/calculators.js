@@ -1232,7 +1232,7 @@
       results.appendChild(table(["Part, formula (values substituted)", "Memory"], rows, "Memory on the first pipeline stage"));
       results.appendChild(
         assumptions(
-          "the model leaves out the CUDA context and library workspaces, allocator fragmentation, communication buffers, the embedding and loss activations, and the layer ZeRO-3 gathers before using it; parameters split evenly over TP × PP; 1F1B pipeline schedule.",
+          "the model leaves out the CUDA context and library workspaces, allocator fragmentation, communication buffers, the embedding and loss activations, and the layer ZeRO-3 gathers before using it; parameters split evenly over TP × PP; 1F1B pipeline schedule; activations of a dense layer (a MoE's routed MLPs keep more).",
         ),
       );
     }

@@ -24,7 +24,8 @@ linear terms use ``s/cp`` and the score term local queries against all keys.
 
 Left out, and said so wherever the numbers are shown: the CUDA context and library
 workspaces, allocator fragmentation, communication buckets, the embedding and loss
-activations, and ZeRO-3's gathered layer.
+activations, ZeRO-3's gathered layer, and the extra activations of a mixture of experts'
+routed MLPs (the formulas are a dense layer's).
 """
 
 from __future__ import annotations
