@@ -146,3 +146,20 @@ def test_the_older_javascript_twins_match_python_in_v8(family: str) -> None:
     cases = getattr(browser, f"{family}_twin_cases")()
     runner = getattr(browser, f"{family.upper()}_JS")
     getattr(browser, f"check_{family}")(cases, js_twins.run_in_v8(cases, runner))
+
+
+def test_javascript_top_p_stops_where_the_rounded_sum_reaches_p() -> None:
+    # Issue 14, correction 25, in the JavaScript mirror: 0.5 + 0.3 from logits reaches 0.8
+    # (two tokens kept), and ten equal tokens at top-p 0.8 keep eight, not nine.
+    import math
+
+    from tests import js_twins
+
+    cases = [
+        {"logits": [math.log(p) for p in (0.3, 0.1, 0.1, 0.5)], "p": 0.8},
+        {"logits": [0.0] * 10, "p": 0.8},
+        {"logits": [math.log(p) for p in (0.3, 0.1, 0.1, 0.5)], "p": 0.8 + 1e-9},
+    ]
+    runner = """(cases) => cases.map((c) => window.genaiNotes
+      .nextTokenProbs(c.logits, {topP: c.p}).filter((p) => p > 0).length)"""
+    assert js_twins.run_in_v8(cases, runner) == [2, 8, 3]  # type: ignore[arg-type]
