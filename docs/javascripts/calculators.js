@@ -1125,6 +1125,7 @@
       fieldset("Batch and policy", [
         f.number("seq", "Sequence length (tokens)", "4096", INT(1e7)),
         f.number("micro", "Micro-batch (sequences)", "1", INT(1e5)),
+        f.number("microbatches", "Micro-batches per step", "64", INT(1e6), "in flight on stage 1: min(PP, this)"),
         f.select("precision", "Precision", Object.keys(P.precisions).map(function (p) {
           var b = P.precisions[p];
           return [p, p + " (" + b[0] + " + " + b[1] + " + " + b[2] + " B)"];
@@ -1176,6 +1177,7 @@
         nParams: v.params, nLayers: v.layers, dModel: v.dModel, nHeads: v.heads, seqLen: v.seq,
         microBatch: v.micro, tp: v.tp, pp: v.pp, dp: v.dp, cp: v.cp, sequenceParallel: v.sp,
         zeroStage: Number(v.zero), recompute: v.recompute, precision: v.precision, optimizer: v.optimizer,
+        nMicrobatches: v.microbatches,
       });
       var gpu = K.hardware.gpus[v.gpu];
       return { v: v, result: result, gpu: gpu, gpus: v.tp * v.pp * v.dp * v.cp };
@@ -1192,7 +1194,7 @@
       if (label === "gradients") return b[1] + " B × " + local + over(2);
       if (label.indexOf("master") === 0) return b[2] + " B × " + local + over(1);
       if (label === "optimizer states") return P.optimizers[v.optimizer] + " B × " + local + over(1);
-      var layers = v.layers / v.pp + " layers (L / PP) × " + v.pp + " micro-batches in flight (PP)";
+      var layers = v.layers / v.pp + " layers (L / PP) × " + Math.min(v.pp, v.microbatches) + " micro-batches in flight, min(PP, " + v.microbatches + ")";
       var sbh = "(s / CP) b h = " + v.seq / v.cp + " × " + v.micro + " × " + v.dModel;
       var perElement;
       if (v.recompute === "full") perElement = "2" + (v.sp ? " / TP" : "");
@@ -1243,7 +1245,7 @@
       read,
       compute,
       render,
-      fieldFor({ n_params: "params", n_layers: "layers", d_model: "dModel", n_heads: "heads", seq_len: "seq", micro_batch: "micro", tp: "tp", pp: "pp", dp: "dp", cp: "cp" }),
+      fieldFor({ n_params: "params", n_layers: "layers", d_model: "dModel", n_heads: "heads", seq_len: "seq", micro_batch: "micro", n_microbatches: "microbatches", tp: "tp", pp: "pp", dp: "dp", cp: "cp" }),
     );
   }
 
