@@ -1379,7 +1379,10 @@
         el("p", { className: "genai-calc__summary" }, [
           el("strong", { text: fits ? out.fit + " requests of " + v.context + " tokens fit" : "The weights do not fit" }),
           fits
-            ? " beside the weights on each " + out.gpu.name + " (" + v.tp + " per replica)."
+            ? " beside the weights on each " + out.gpu.name + " (" + v.tp + " per replica)." +
+              (v.batch > out.fit
+                ? " " + v.batch + " concurrent requests do not fit: the batch-B lines below assume memory the GPU lacks; lower B or the context, or add GPUs."
+                : "")
             : ": use a smaller format, or more GPUs per replica (TP).",
         ]),
       );
