@@ -1,6 +1,7 @@
 /*
  * calculators.js: the forms of the in-browser calculators. Finds every
- * <div class="genai-calculator" data-calculator="memory|scaling|sampling"> on the page and
+ * <div class="genai-calculator" data-calculator="memory|scaling|sampling|training|serving">
+ * on the page and
  * builds its form; all maths comes from window.genaiNotes (genai-science.js). Every input
  * has a <label>; a bad value shows a message beside its field (aria-describedby) and the
  * results, in an aria-live region, keep the last valid answer. With Material's instant
@@ -72,9 +73,23 @@
 
   var SUFFIX = { k: 1e3, K: 1e3, M: 1e6, B: 1e9, b: 1e9, G: 1e9, T: 1e12, t: 1e12 };
 
+  var MAX_INPUT_LENGTH = 40;
+
   // Returns {value} or {error}. spec: min, max, integer, minExclusive.
+  // The page is in English: a point is the decimal mark and a comma may only separate
+  // groups of three digits ("1,024"), so "1,5" is refused with a message, never read as 15.
+  // Checking the length first keeps a pasted 100,000-digit string from any slow path.
   function parseNumber(text, spec) {
-    var raw = String(text).trim().replace(/[,_\s]/g, "");
+    var trimmed = String(text).trim();
+    if (trimmed.length > MAX_INPUT_LENGTH) {
+      return { error: "That is too long for a number (at most " + MAX_INPUT_LENGTH + " characters)." };
+    }
+    if (trimmed.indexOf(",") >= 0 && !/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?[kKMBbGTt]?$/.test(trimmed)) {
+      return {
+        error: "Use a point for decimals (1.5, not 1,5); commas may only group thousands (1,024).",
+      };
+    }
+    var raw = trimmed.replace(/[,_\s]/g, "");
     if (raw === "") return { error: "Enter a value." };
     var factor = 1;
     var last = raw.charAt(raw.length - 1);
@@ -217,6 +232,61 @@
     return ok ? values : null;
   };
 
+  // --- shareable state: the inputs in the URL hash, "#<calculator id>?key=value&..." ---
+
+  // The field values that differ from the ones the form was built with.
+  Form.prototype.state = function () {
+    var self = this;
+    var params = new URLSearchParams();
+    Object.keys(this.fields).forEach(function (key) {
+      var field = self.fields[key];
+      var value = field.kind === "check" ? (field.input.checked ? "1" : "0") : field.input.value;
+      if (value !== field.initial) params.set(key, value);
+    });
+    return params;
+  };
+
+  // Sets fields from params: selects first (a preset rebuilds or refills other fields),
+  // then the rest, so a link restores exactly the state it was made from.
+  Form.prototype.restore = function (params) {
+    var self = this;
+    var apply = function (kinds) {
+      Object.keys(self.fields).forEach(function (key) {
+        var field = self.fields[key];
+        if (!params.has(key) || kinds.indexOf(field.kind) < 0) return;
+        var value = params.get(key);
+        if (field.kind === "check") field.input.checked = value === "1";
+        else if (field.kind === "select") {
+          var known = Array.prototype.some.call(field.input.options, function (o) {
+            return o.value === value;
+          });
+          if (!known) return;
+          field.input.value = value;
+          field.input.dispatchEvent(new Event("change", { bubbles: true }));
+        } else field.input.value = value.slice(0, MAX_INPUT_LENGTH + 1);
+      });
+    };
+    apply(["select"]);
+    apply(["number", "check"]);
+  };
+
+  function hashFor(id) {
+    var hash = window.location.hash.replace(/^#/, "");
+    var at = hash.indexOf("?");
+    if (at < 0 || decodeURIComponent(hash.slice(0, at)) !== id) return null;
+    return new URLSearchParams(hash.slice(at + 1));
+  }
+
+  function writeHash(id, params) {
+    var hash = "#" + id + (params.toString() ? "?" + params.toString() : "");
+    if (window.location.hash === hash) return;
+    try {
+      window.history.replaceState(window.history.state, "", hash);
+    } catch (error) {
+      window.location.hash = hash; // some file:// contexts refuse replaceState
+    }
+  }
+
   // Runs compute(values) and renders it, or keeps the last good result with a status note.
   Form.prototype.wire = function (results, status, read, compute, render, errorFields) {
     var self = this;
@@ -232,7 +302,8 @@
         }
         if (output && !allFinite(output)) {
           output = null;
-          problem = "The result is out of range; try smaller values.";
+          problem =
+            "The result is beyond what a double-precision number holds; bring the values nearer the hints beside them.";
         }
       }
       if (problem) {
@@ -253,11 +324,60 @@
         results.setAttribute("data-stale", "true");
       }
     }
-    this.root.addEventListener("input", update);
-    this.root.addEventListener("change", update);
+    var id = this.root.id;
+    var fromLink = id ? hashFor(id) : null;
+    Object.keys(self.fields).forEach(function (key) {
+      var field = self.fields[key];
+      field.initial = field.kind === "check" ? (field.input.checked ? "1" : "0") : field.input.value;
+    });
+    if (fromLink) this.restore(fromLink);
+    function changed() {
+      update();
+      if (id) writeHash(id, self.state());
+    }
+    this.root.addEventListener("input", changed);
+    this.root.addEventListener("change", changed);
     this.update = update;
     update();
+    if (fromLink && this.root.scrollIntoView) this.root.scrollIntoView();
+    if (id) {
+      LINKED[id] = function (params) {
+        // As a fresh load would: every field back to its first value, then the link's.
+        var initial = new URLSearchParams();
+        Object.keys(self.fields).forEach(function (key) {
+          if (self.fields[key].initial !== undefined) initial.set(key, self.fields[key].initial);
+        });
+        self.restore(initial);
+        self.restore(params);
+        update();
+      };
+    }
   };
+
+  // A link on the page to "#<calculator id>?..." (the static tables have them) sets that
+  // calculator instead of leaving it to the browser or to instant navigation, which would
+  // only scroll. Registered once per page load; LINKED is rebuilt with the calculators.
+  var LINKED = {};
+
+  function followCalculatorLink(event) {
+    var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.origin !== window.location.origin && link.protocol !== "file:") return;
+    if (link.pathname !== window.location.pathname) return;
+    var hash = link.hash.replace(/^#/, "");
+    var at = hash.indexOf("?");
+    if (at < 0) return;
+    var id = decodeURIComponent(hash.slice(0, at));
+    if (!LINKED[id] || !document.getElementById(id)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    try {
+      window.history.pushState(window.history.state, "", "#" + hash);
+    } catch (error) {
+      window.location.hash = "#" + hash;
+    }
+    LINKED[id](new URLSearchParams(hash.slice(at + 1)));
+    document.getElementById(id).scrollIntoView();
+  }
 
   function allFinite(value) {
     if (typeof value === "number") return isFinite(value);
@@ -344,6 +464,21 @@
       }
       return null;
     };
+  }
+
+  // A line of links to the page's sections that define the results, when they are there
+  // (other pages' headings may be renamed; a missing one is left out, never a dead link).
+  function definitions(pairs) {
+    var present = pairs.filter(function (pair) {
+      return document.getElementById(pair[1]);
+    });
+    if (!present.length) return null;
+    var children = [el("span", { text: "Defined in: " })];
+    present.forEach(function (pair, i) {
+      if (i) children.push(" · ");
+      children.push(el("a", { href: "#" + pair[1], text: pair[0] }));
+    });
+    return el("p", { className: "genai-calc__assumptions" }, children);
   }
 
   // --- 1. Memory ------------------------------------------------------------------------
@@ -544,10 +679,21 @@
       return "";
     }
 
+    // The paragraph of the compute-memory page that defines each line (when it is there).
+    function definitionOf(label) {
+      if (label.indexOf("KV cache") === 0) return "calc-def-kv";
+      if (label.indexOf("activations") === 0) return "calc-def-activations";
+      if (label.indexOf("weights (") === 0) return "calc-def-weights";
+      return "calc-def-states";
+    }
+
     function render(out, results) {
       var rows = out.result.items.map(function (item) {
+        var anchor = definitionOf(item[0]);
         var part = el("span", { className: "genai-calc__part" }, [
-          el("span", { className: "genai-calc__label", text: item[0] }),
+          anchor && document.getElementById(anchor)
+            ? el("a", { href: "#" + anchor, className: "genai-calc__label", text: item[0] })
+            : el("span", { className: "genai-calc__label", text: item[0] }),
           el("code", { className: "genai-calc__formula", text: formula(item[0], out) }),
         ]);
         return { cells: [part, fixed(G.toGb(item[1]), 2), fixed(G.toGib(item[1]), 2)] };
@@ -707,6 +853,12 @@
           "Well-known models: their compute against yours, and their size against the compute-optimal size for their own 6ND budget (above 1×: larger and under-trained; below: trained past compute-optimal)",
         ),
       );
+      var defined = definitions([
+        ["C ≈ 6ND", "counting-training-compute-c-approx-6nd"],
+        ["PF-days", "petaflops-days-and-gpu-days"],
+        ["the parametric loss and its optimum", "the-parametric-loss-and-its-optimum"],
+      ]);
+      if (defined) results.appendChild(defined);
     }
 
     f.wire(
@@ -844,6 +996,13 @@
           "Stages: temperature, softmax, top-k, top-p, renormalised",
         ),
       );
+      var defined = definitions([
+        ["temperature", "temperature"],
+        ["top-k", "top-k-sampling"],
+        ["top-p", "top-p-nucleus-sampling"],
+        ["greedy decoding", "greedy-decoding-and-random-sampling"],
+      ]);
+      if (defined) results.appendChild(defined);
       results.appendChild(
         table(
           ["Token", "Draws of " + out.v.n + " (seed " + out.v.seed + ")"],
@@ -865,7 +1024,393 @@
     );
   }
 
-  var BUILDERS = { memory: buildMemory, scaling: buildScaling, sampling: buildSampling };
+  // --- shared by the training and serving calculators ------------------------------------
+
+  var UNITS = [
+    ["GB", "GB (10⁹ bytes)"],
+    ["GiB", "GiB (2³⁰ bytes)"],
+  ];
+
+  function inUnit(nBytes, unit) {
+    return fixed(unit === "GiB" ? G.toGib(nBytes) : G.toGb(nBytes), 2) + " " + unit;
+  }
+
+  // A result line: its label links to the paragraph that defines it (an id in the page's
+  // calculator section), and its formula shows the current values.
+  function line(label, anchor, formulaText, value) {
+    var name = anchor
+      ? el("a", { href: "#" + anchor, className: "genai-calc__label", text: label })
+      : el("span", { className: "genai-calc__label", text: label });
+    var part = el("span", { className: "genai-calc__part" }, [
+      name,
+      el("code", { className: "genai-calc__formula", text: formulaText }),
+    ]);
+    return { cells: [part, value] };
+  }
+
+  function assumptions(text) {
+    return el("p", { className: "genai-calc__assumptions" }, [el("strong", { text: "Assumptions: " }), text]);
+  }
+
+  function modelOptions() {
+    return [["custom", "Custom"]].concat(
+      Object.keys(K.hardware.models).map(function (name) {
+        return [name, name];
+      }),
+    );
+  }
+
+  function gpuOptions() {
+    return Object.keys(K.hardware.gpus).map(function (name) {
+      var g = K.hardware.gpus[name];
+      return [name, name + " (" + g.memory_gb + " GB)"];
+    });
+  }
+
+  function presetToCustom(f, form, presetKey, watched) {
+    form.addEventListener("input", function (event) {
+      var key = event.target.getAttribute("data-key");
+      if (watched.indexOf(key) >= 0) f.set(presetKey, "custom");
+    });
+  }
+
+  // The preset selects say where their numbers come from, in the hint under them.
+  function modelHint(name) {
+    var shape = K.hardware.models[name];
+    return shape ? "Shape from " + shape.source : "Type the shape below";
+  }
+
+  function gpuHint(name) {
+    var g = K.hardware.gpus[name];
+    var peaks = Object.keys(g.dense_tflops).map(function (p) {
+      return p + " " + sig(g.dense_tflops[p], 5);
+    });
+    return g.memory_gb + " GB, " + sig(g.bandwidth_gb_s, 5) + " GB/s, dense TFLOPS " + peaks.join(", ") + " (" + g.source + ")";
+  }
+
+  function citeSelections(f, modelKey, gpuKey) {
+    function refresh() {
+      var m = f.fields[modelKey].input;
+      m.parentNode.querySelector(".genai-calc__hint").textContent = modelHint(m.value);
+      var g = f.fields[gpuKey].input;
+      g.parentNode.querySelector(".genai-calc__hint").textContent = gpuHint(g.value);
+    }
+    f.fields[modelKey].input.addEventListener("change", refresh);
+    f.fields[gpuKey].input.addEventListener("change", refresh);
+    f.root.addEventListener("input", refresh);
+    refresh();
+  }
+
+  // --- 4. Training memory per GPU --------------------------------------------------------
+
+  function buildTraining(root) {
+    var parts = shell(
+      root,
+      "Training memory per GPU",
+      "Split a training job over data, tensor, pipeline and context parallelism and see what the busiest GPU holds.",
+    );
+    var f = new Form(root, "training");
+    var P = K.parallelism;
+    var start = K.hardware.models["Llama 3 8B"];
+    parts.form.appendChild(
+      fieldset("Model", [
+        f.select("model", "Model", modelOptions(), "Llama 3 8B", " "),
+        f.number("params", "Parameters", String(start.n_params), { min: 1, max: 1e15, suffixes: true }, "e.g. 8B or 8e9"),
+        f.number("layers", "Layers", String(start.n_layers), INT(10000)),
+        f.number("dModel", "Hidden size", String(start.d_model), INT(1e6)),
+        f.number("heads", "Attention heads", String(start.n_heads), INT(10000)),
+      ]),
+    );
+    parts.form.appendChild(
+      fieldset("Batch and policy", [
+        f.number("seq", "Sequence length (tokens)", "4096", INT(1e7)),
+        f.number("micro", "Micro-batch (sequences)", "1", INT(1e5)),
+        f.number("microbatches", "Micro-batches per step", "64", INT(1e6), "in flight on stage 1: min(PP, this)"),
+        f.select("precision", "Precision", Object.keys(P.precisions).map(function (p) {
+          var b = P.precisions[p];
+          return [p, p + " (" + b[0] + " + " + b[1] + " + " + b[2] + " B)"];
+        }), "bf16-mixed"),
+        f.select("optimizer", "Optimizer", Object.keys(P.optimizers).map(function (o) {
+          return [o, o + " (" + P.optimizers[o] + " B states)"];
+        }), "adam"),
+        f.select("recompute", "Activation recomputation", P.recompute.map(function (r) {
+          return [r, r];
+        }), "selective"),
+      ]),
+    );
+    parts.form.appendChild(
+      fieldset("Parallelism", [
+        f.number("tp", "Tensor parallel (TP)", "1", INT(1024)),
+        f.number("pp", "Pipeline stages (PP)", "1", INT(1024), "must divide the layers"),
+        f.number("dp", "Data parallel (DP)", "8", INT(1e6)),
+        f.number("cp", "Context parallel (CP)", "1", INT(1024), "must divide the sequence"),
+        f.select("zero", "ZeRO stage (over DP)", [["0", "0: replicate"], ["1", "1: optimizer states"], ["2", "2: + gradients"], ["3", "3: + weights (FSDP)"]], "3"),
+        f.checkbox("sp", "Sequence parallelism (with TP)", true),
+        f.select("gpu", "GPU", gpuOptions(), "H100 SXM", " "),
+        f.select("unit", "Show memory in", UNITS, "GB"),
+      ]),
+    );
+    citeSelections(f, "model", "gpu");
+    var shapeKeys = ["params", "layers", "dModel", "heads"];
+    presetToCustom(f, parts.form, "model", shapeKeys);
+    f.fields.model.input.addEventListener("change", function () {
+      var shape = K.hardware.models[f.fields.model.input.value];
+      if (!shape) return;
+      f.set("params", shape.n_params);
+      f.set("layers", shape.n_layers);
+      f.set("dModel", shape.d_model);
+      f.set("heads", shape.n_heads);
+    });
+
+    function read() {
+      return f.read(function (v) {
+        var problems = [];
+        if (v.layers % v.pp !== 0) problems.push(["pp", "Pipeline stages must divide the " + v.layers + " layers evenly."]);
+        if (v.heads % v.tp !== 0) problems.push(["tp", "Tensor parallelism must divide the " + v.heads + " heads evenly."]);
+        if (v.seq % v.cp !== 0) problems.push(["cp", "Context parallelism must divide the sequence length evenly."]);
+        return problems;
+      });
+    }
+
+    function compute(v) {
+      var result = G.parallelism.trainingMemoryPerGpu({
+        nParams: v.params, nLayers: v.layers, dModel: v.dModel, nHeads: v.heads, seqLen: v.seq,
+        microBatch: v.micro, tp: v.tp, pp: v.pp, dp: v.dp, cp: v.cp, sequenceParallel: v.sp,
+        zeroStage: Number(v.zero), recompute: v.recompute, precision: v.precision, optimizer: v.optimizer,
+        nMicrobatches: v.microbatches,
+      });
+      var gpu = K.hardware.gpus[v.gpu];
+      return { v: v, result: result, gpu: gpu, gpus: v.tp * v.pp * v.dp * v.cp };
+    }
+
+    function formula(label, v) {
+      var b = P.precisions[v.precision];
+      var local = count(v.params) + " params / (TP " + v.tp + " × PP " + v.pp + ")";
+      var zero = Number(v.zero);
+      var over = function (minStage) {
+        return zero >= minStage && v.dp > 1 ? " / DP " + v.dp : "";
+      };
+      if (label === "weights") return b[0] + " B × " + local + over(3);
+      if (label === "gradients") return b[1] + " B × " + local + over(2);
+      if (label.indexOf("master") === 0) return b[2] + " B × " + local + over(1);
+      if (label === "optimizer states") return P.optimizers[v.optimizer] + " B × " + local + over(1);
+      var layers = v.layers / v.pp + " layers (L / PP) × " + Math.min(v.pp, v.microbatches) + " micro-batches in flight, min(PP, " + v.microbatches + ")";
+      var sbh = "(s / CP) b h = " + v.seq / v.cp + " × " + v.micro + " × " + v.dModel;
+      var perElement;
+      if (v.recompute === "full") perElement = "2" + (v.sp ? " / TP" : "");
+      else {
+        perElement = v.sp ? "34 / TP" : "(10 + 24 / TP)";
+        if (v.recompute === "none") perElement += " + 5 a s / (h TP)";
+      }
+      return layers + " × " + sbh + " × [" + perElement + "] B, TP = " + v.tp + ", a = " + v.heads +
+        (v.precision === "fp32" ? ", × 2 for fp32" : "");
+    }
+
+    var ANCHORS = {
+      weights: "calc-def-states",
+      gradients: "calc-def-states",
+      "master weights (fp32)": "calc-def-states",
+      "optimizer states": "calc-def-states",
+      activations: "calc-def-activations",
+    };
+
+    function render(out, results) {
+      var v = out.v;
+      var rows = out.result.items.map(function (item) {
+        return line(item[0], ANCHORS[item[0]], formula(item[0], v), inUnit(item[1], v.unit));
+      });
+      rows.push({ className: "genai-calc__total", cells: ["Total on the busiest GPU", inUnit(out.result.total, v.unit)] });
+      var capacity = out.gpu.memory_gb * 1e9;
+      var fits = out.result.total <= capacity;
+      results.textContent = "";
+      results.appendChild(
+        el("p", { className: "genai-calc__summary" }, [
+          el("strong", { text: (fits ? "Fits" : "Does not fit") + " on one " + out.gpu.name }),
+          " (" + inUnit(capacity, v.unit) + "): " + sig((100 * out.result.total) / capacity, 3) + "% of its memory, on " +
+            count(out.gpus) + " GPUs in all (TP × PP × DP × CP)." +
+            (fits ? "" : " Raise ZeRO, TP or PP, or recompute more, to bring it down."),
+        ]),
+      );
+      results.appendChild(table(["Part, formula (values substituted)", "Memory"], rows, "Memory on the first pipeline stage"));
+      results.appendChild(
+        assumptions(
+          "the model leaves out the CUDA context and library workspaces, allocator fragmentation, communication buffers, the embedding and loss activations, and the layer ZeRO-3 gathers before using it; parameters split evenly over TP × PP; 1F1B pipeline schedule; activations of a dense layer (a MoE's routed MLPs keep more).",
+        ),
+      );
+    }
+
+    f.wire(
+      parts.results,
+      parts.status,
+      read,
+      compute,
+      render,
+      fieldFor({ n_params: "params", n_layers: "layers", d_model: "dModel", n_heads: "heads", seq_len: "seq", micro_batch: "micro", n_microbatches: "microbatches", tp: "tp", pp: "pp", dp: "dp", cp: "cp" }),
+    );
+  }
+
+  // --- 5. Inference and serving -------------------------------------------------------------
+
+  function buildServing(root) {
+    var parts = shell(
+      root,
+      "Inference and serving",
+      "Weights, KV cache, what fits on a GPU, and the memory-bandwidth bound on decode speed.",
+    );
+    var f = new Form(root, "serving");
+    var HW = K.hardware;
+    var start = HW.models["Llama 3 8B"];
+    parts.form.appendChild(
+      fieldset("Model", [
+        f.select("model", "Model", modelOptions(), "Llama 3 8B", " "),
+        f.number("params", "Parameters", String(start.n_params), { min: 1, max: 1e15, suffixes: true }, "all experts of a MoE"),
+        f.number("active", "Active parameters per token", String(start.n_params), { min: 1, max: 1e15, suffixes: true }, "the same for a dense model"),
+        f.number("experts", "Experts per layer", "1", INT(100000), "1 for a dense model"),
+        f.number("topk", "Experts per token", "1", INT(100000)),
+        f.number("layers", "Layers", String(start.n_layers), INT(10000)),
+        f.number("kvHeads", "Key-value heads", String(start.n_kv_heads), INT(10000), "fewer than the query heads with GQA"),
+        f.number("headDim", "Head size", String(start.head_dim), INT(100000)),
+        f.number("embed", "Embedding parameters", String(2 * start.vocab * start.d_model), { min: 0, max: 1e15, suffixes: true }, "input + output"),
+      ]),
+    );
+    parts.form.appendChild(
+      fieldset("Formats and hardware", [
+        f.select("format", "Weight format", Object.keys(HW.weightFormats).map(function (w) {
+          return [w, w + " (" + sig(HW.weightFormats[w], 5) + " bits)"];
+        }), "bf16"),
+        f.checkbox("keepEmbed", "Keep embeddings and output layer in bf16", true),
+        f.select("kvFormat", "KV cache format", Object.keys(HW.kvFormats).map(function (k) {
+          return [k, k + " (" + HW.kvFormats[k] + " B)"];
+        }), "bf16"),
+        f.select("gpu", "GPU", gpuOptions(), "H100 SXM", " "),
+        f.number("tp", "GPUs per replica (TP)", "1", INT(64)),
+        f.number("util", "Usable memory fraction", "0.9", { min: 0, minExclusive: true, max: 1 }, "vLLM now defaults to 0.92 (0.9 before)"),
+      ]),
+    );
+    parts.form.appendChild(
+      fieldset("Traffic", [
+        f.number("context", "Context per request (tokens)", "8192", INT(1e8), "prompt + output"),
+        f.number("batch", "Concurrent requests B", "32", INT(1e6)),
+        f.select("unit", "Show memory in", UNITS, "GB"),
+      ]),
+    );
+    citeSelections(f, "model", "gpu");
+    presetToCustom(f, parts.form, "model", ["params", "active", "experts", "topk", "layers", "kvHeads", "headDim", "embed"]);
+    f.fields.model.input.addEventListener("change", function () {
+      var shape = HW.models[f.fields.model.input.value];
+      if (!shape) return;
+      var counts = G.hardware.shapeParams(shape);
+      f.set("params", shape.n_params);
+      f.set("active", Math.round(shape.n_params - (counts[0] - counts[1])));
+      f.set("experts", shape.n_experts);
+      f.set("topk", shape.experts_per_token);
+      f.set("layers", shape.n_layers);
+      f.set("kvHeads", shape.n_kv_heads);
+      f.set("headDim", shape.head_dim);
+      f.set("embed", 2 * shape.vocab * shape.d_model);
+    });
+
+    function read() {
+      return f.read(function (v) {
+        var problems = [];
+        if (v.active > v.params) problems.push(["active", "Active parameters cannot exceed the parameters."]);
+        if (v.topk > v.experts) problems.push(["topk", "Use at most the experts per layer."]);
+        if (v.experts === v.topk && v.active !== v.params) problems.push(["active", "With every expert active, set this to the parameters."]);
+        if (v.keepEmbed && v.embed > v.params) problems.push(["embed", "Embeddings cannot exceed the parameters."]);
+        return problems;
+      });
+    }
+
+    function compute(v) {
+      var gpu = HW.gpus[v.gpu];
+      var est = G.hardware.servingEstimate({
+        nParams: v.params, activeParams: v.active, nExperts: v.experts, expertsPerToken: v.topk,
+        nLayers: v.layers, nKvHeads: v.kvHeads, headDim: v.headDim, embeddingParams: v.embed,
+        fmt: v.format, keepEmbeddings: v.keepEmbed, kvFormat: v.kvFormat, gpu: gpu, tp: v.tp,
+        usableFraction: v.util, context: v.context, batch: v.batch,
+      });
+      return {
+        v: v, gpu: gpu, weights: est.weightsPerGpu, kvToken: est.kvPerToken,
+        kvBatch: est.kvPerSequence * v.batch, fit: est.fit, longest: est.longestContext,
+        one: est.decodeBatch1, many: est.decodePerRequest, total: est.decodeTotal,
+        memory: gpu.memory_gb * 1e9, bandwidth: gpu.bandwidth_gb_s * 1e9 * v.tp,
+        read1: G.hardware.weightBytesRead(v.params, v.active, v.experts, v.topk, 1, est.weightsPerGpu * v.tp / v.params),
+        readB: G.hardware.weightBytesRead(v.params, v.active, v.experts, v.topk, v.batch, est.weightsPerGpu * v.tp / v.params),
+        kvReplica: est.kvPerSequence * v.tp,
+      };
+    }
+
+    function render(out, results) {
+      var v = out.v;
+      var u = v.unit;
+      var bits = K.hardware.weightFormats[v.format];
+      var tpText = v.tp > 1 ? " / TP " + v.tp : "";
+      var localKv = Math.ceil(v.kvHeads / v.tp);
+      var free = v.util * out.memory - out.weights;
+      var rows = [
+        line("weights per GPU", "calc-def-weights",
+          "(" + count(v.params - (v.keepEmbed ? v.embed : 0)) + " × " + sig(bits, 5) + " bits / 8" +
+            (v.keepEmbed ? " + " + count(v.embed) + " × 2 B" : "") + ")" + tpText, inUnit(out.weights, u)),
+        line("KV cache per token", "calc-def-kv",
+          "2 (K, V) × " + v.layers + " layers × " + localKv + " KV heads" + (v.tp > 1 ? " on this GPU" : "") + " × " + v.headDim + " × " + K.hardware.kvFormats[v.kvFormat] + " B",
+          fixed(out.kvToken / 1e6, 3) + " MB"),
+        line("KV cache for B requests", "calc-def-kv",
+          "KV per token × " + v.context + " tokens × B " + v.batch, inUnit(out.kvBatch, u)),
+        {
+          className: "genai-calc__total",
+          cells: ["Weights + KV cache per GPU", inUnit(out.weights + out.kvBatch, u)],
+        },
+        line("requests that fit at this context", "calc-def-fit",
+          "⌊(" + v.util + " × " + inUnit(out.memory, u) + " − weights) / (KV per token × " + v.context + ")⌋", String(out.fit)),
+        line("longest context at B requests", "calc-def-fit",
+          "⌊(" + v.util + " × memory − weights) / (KV per token × " + v.batch + ")⌋", count(out.longest) + " tokens"),
+        line("decode speed at batch 1", "calc-def-decode",
+          sig(out.bandwidth / 1e9, 4) + " GB/s ÷ (" + inUnit(out.read1, "GB") + " of weights read + " + inUnit(out.kvReplica, "GB") + " of KV cache)",
+          fixed(out.one, 1) + " tokens/s"),
+        line("decode speed at batch B, per request", "calc-def-decode",
+          sig(out.bandwidth / 1e9, 4) + " GB/s ÷ (" + inUnit(out.readB, "GB") + " + " + v.batch + " × " + inUnit(out.kvReplica, "GB") + "), or 2 N_active × B FLOPs ÷ dense peak if slower",
+          fixed(out.many, 1) + " tokens/s"),
+        line("decode speed at batch B, all requests", "calc-def-decode",
+          "B × the line above", fixed(out.total, 0) + " tokens/s"),
+      ];
+      results.textContent = "";
+      var fits = free > 0;
+      results.appendChild(
+        el("p", { className: "genai-calc__summary" }, [
+          el("strong", { text: fits ? out.fit + " requests of " + v.context + " tokens fit" : "The weights do not fit" }),
+          fits
+            ? " beside the weights on each " + out.gpu.name + " (" + v.tp + " per replica)." +
+              (v.batch > out.fit
+                ? " " + v.batch + " concurrent requests do not fit: the batch-B lines below assume memory the GPU lacks; lower B or the context, or add GPUs."
+                : "")
+            : ": use a smaller format, or more GPUs per replica (TP).",
+        ]),
+      );
+      results.appendChild(table(["Quantity, formula (values substituted)", "Value"], rows, "Serving one replica"));
+      results.appendChild(
+        assumptions(
+          "speeds are upper bounds from memory bandwidth (real servers stay below them: kernels never reach the datasheet bandwidth), reading every request's cache at its full context and counting 2 N_active FLOPs per token (attention's own FLOPs left out); memory leaves out the CUDA context, activations during prefill, fragmentation and communication buffers, covered only roughly by the usable fraction; MoE routing is taken as uniform; the datasheet's peak FLOPS are dense.",
+        ),
+      );
+    }
+
+    f.wire(
+      parts.results,
+      parts.status,
+      read,
+      compute,
+      render,
+      fieldFor({ n_params: "params", n_layers: "layers", n_kv_heads: "kvHeads", head_dim: "headDim", context: "context", batch: "batch", unquantized_params: "embed", weight_bytes: "params", usable_fraction: "util", n_experts: "experts", experts_per_token: "topk" }),
+    );
+  }
+
+  var BUILDERS = {
+    memory: buildMemory,
+    scaling: buildScaling,
+    sampling: buildSampling,
+    training: buildTraining,
+    serving: buildServing,
+  };
 
   function init() {
     var nodes = document.querySelectorAll("div.genai-calculator[data-calculator]");
@@ -878,12 +1423,23 @@
     });
   }
 
+  // Start on every signal there is: init() skips calculators already built, so running it
+  // twice is harmless. Material's document$ fires on instant navigation but never from
+  // file:// (the offline copy), so DOMContentLoaded (or now, if that has passed) starts too.
   window.genaiNotes.initCalculators = init;
+  document.addEventListener("click", followCalculatorLink, true);
+  window.addEventListener("hashchange", function () {
+    Object.keys(LINKED).forEach(function (id) {
+      var params = hashFor(id);
+      if (params && document.getElementById(id)) LINKED[id](params);
+    });
+  });
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () {
       init();
     });
-  } else if (document.readyState === "loading") {
+  }
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();

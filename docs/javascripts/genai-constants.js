@@ -232,5 +232,225 @@ window.genaiNotesConstants = {
         -0.5
       ]
     }
+  },
+  "topPUlps": 8,
+  "parallelism": {
+    "precisions": {
+      "fp32": [
+        4.0,
+        4.0,
+        0.0
+      ],
+      "bf16-mixed": [
+        2.0,
+        2.0,
+        4.0
+      ],
+      "fp8-mixed": [
+        1.0,
+        2.0,
+        4.0
+      ]
+    },
+    "optimizers": {
+      "adam": 8.0,
+      "adam-8bit": 2.0,
+      "sgd": 4.0
+    },
+    "recompute": [
+      "none",
+      "selective",
+      "full"
+    ],
+    "activationBytes16bit": 34.0,
+    "activationBytesReplicated": 10.0,
+    "attentionScoreBytes": 5.0,
+    "fullRecomputeBytes": 2.0
+  },
+  "hardware": {
+    "gpus": {
+      "A100 40GB SXM": {
+        "name": "A100 40GB SXM",
+        "memory_gb": 40.0,
+        "bandwidth_gb_s": 1555.0,
+        "dense_tflops": {
+          "bf16": 312.0
+        },
+        "source": "NVIDIA A100 Tensor Core GPU datasheet (nvidia-a100-datasheet-us-nvidia-1758950-r4)"
+      },
+      "A100 80GB SXM": {
+        "name": "A100 80GB SXM",
+        "memory_gb": 80.0,
+        "bandwidth_gb_s": 2039.0,
+        "dense_tflops": {
+          "bf16": 312.0
+        },
+        "source": "NVIDIA A100 Tensor Core GPU datasheet (nvidia-a100-datasheet-us-nvidia-1758950-r4)"
+      },
+      "H100 SXM": {
+        "name": "H100 SXM",
+        "memory_gb": 80.0,
+        "bandwidth_gb_s": 3350.0,
+        "dense_tflops": {
+          "bf16": 989.5,
+          "fp8": 1979.0
+        },
+        "source": "NVIDIA H100 Tensor Core GPU datasheet, SXM column; sparse figures halved"
+      },
+      "H200 SXM": {
+        "name": "H200 SXM",
+        "memory_gb": 141.0,
+        "bandwidth_gb_s": 4800.0,
+        "dense_tflops": {
+          "bf16": 989.5,
+          "fp8": 1979.0
+        },
+        "source": "NVIDIA H200 Tensor Core GPU datasheet, SXM column; sparse figures halved"
+      },
+      "B200 (HGX)": {
+        "name": "B200 (HGX)",
+        "memory_gb": 180.0,
+        "bandwidth_gb_s": 7700.0,
+        "dense_tflops": {
+          "bf16": 2250.0,
+          "fp8": 4500.0,
+          "fp4": 9000.0
+        },
+        "source": "NVIDIA HGX B200 datasheet, per-GPU specifications; sparse figures halved"
+      },
+      "L4": {
+        "name": "L4",
+        "memory_gb": 24.0,
+        "bandwidth_gb_s": 300.0,
+        "dense_tflops": {
+          "bf16": 121.0,
+          "fp8": 242.5
+        },
+        "source": "NVIDIA L4 Tensor Core GPU datasheet; sparse figures halved"
+      },
+      "RTX 4090 (24 GB)": {
+        "name": "RTX 4090 (24 GB)",
+        "memory_gb": 24.0,
+        "bandwidth_gb_s": 1008.0,
+        "dense_tflops": {
+          "bf16": 165.2
+        },
+        "source": "NVIDIA Ada GPU architecture whitepaper, appendix A (RTX 4090; BF16 with FP32 accumulate)"
+      }
+    },
+    "models": {
+      "Llama 2 7B": {
+        "name": "Llama 2 7B",
+        "n_params": 6738415616,
+        "n_layers": 32,
+        "d_model": 4096,
+        "n_heads": 32,
+        "n_kv_heads": 32,
+        "head_dim": 128,
+        "vocab": 32000,
+        "d_ff": 11008,
+        "n_experts": 1,
+        "experts_per_token": 1,
+        "source": "meta-llama/Llama-2-7b-hf config.json"
+      },
+      "Llama 2 70B": {
+        "name": "Llama 2 70B",
+        "n_params": 68976648192,
+        "n_layers": 80,
+        "d_model": 8192,
+        "n_heads": 64,
+        "n_kv_heads": 8,
+        "head_dim": 128,
+        "vocab": 32000,
+        "d_ff": 28672,
+        "n_experts": 1,
+        "experts_per_token": 1,
+        "source": "meta-llama/Llama-2-70b-hf config.json"
+      },
+      "Llama 3 8B": {
+        "name": "Llama 3 8B",
+        "n_params": 8030261248,
+        "n_layers": 32,
+        "d_model": 4096,
+        "n_heads": 32,
+        "n_kv_heads": 8,
+        "head_dim": 128,
+        "vocab": 128256,
+        "d_ff": 14336,
+        "n_experts": 1,
+        "experts_per_token": 1,
+        "source": "meta-llama/Meta-Llama-3-8B config.json"
+      },
+      "Llama 3 70B": {
+        "name": "Llama 3 70B",
+        "n_params": 70553706496,
+        "n_layers": 80,
+        "d_model": 8192,
+        "n_heads": 64,
+        "n_kv_heads": 8,
+        "head_dim": 128,
+        "vocab": 128256,
+        "d_ff": 28672,
+        "n_experts": 1,
+        "experts_per_token": 1,
+        "source": "meta-llama/Meta-Llama-3-70B config.json"
+      },
+      "Llama 3.1 405B": {
+        "name": "Llama 3.1 405B",
+        "n_params": 405853388800,
+        "n_layers": 126,
+        "d_model": 16384,
+        "n_heads": 128,
+        "n_kv_heads": 8,
+        "head_dim": 128,
+        "vocab": 128256,
+        "d_ff": 53248,
+        "n_experts": 1,
+        "experts_per_token": 1,
+        "source": "meta-llama/Llama-3.1-405B config.json"
+      },
+      "Mistral 7B": {
+        "name": "Mistral 7B",
+        "n_params": 7241732096,
+        "n_layers": 32,
+        "d_model": 4096,
+        "n_heads": 32,
+        "n_kv_heads": 8,
+        "head_dim": 128,
+        "vocab": 32000,
+        "d_ff": 14336,
+        "n_experts": 1,
+        "experts_per_token": 1,
+        "source": "mistralai/Mistral-7B-v0.1 config.json"
+      },
+      "Mixtral 8x7B": {
+        "name": "Mixtral 8x7B",
+        "n_params": 46702792704,
+        "n_layers": 32,
+        "d_model": 4096,
+        "n_heads": 32,
+        "n_kv_heads": 8,
+        "head_dim": 128,
+        "vocab": 32000,
+        "d_ff": 14336,
+        "n_experts": 8,
+        "experts_per_token": 2,
+        "source": "mistralai/Mixtral-8x7B-v0.1 config.json"
+      }
+    },
+    "weightFormats": {
+      "fp32": 32.0,
+      "bf16": 16.0,
+      "fp8": 8.0,
+      "int8": 8.0,
+      "int4-g128": 4.125,
+      "nf4-dq": 4.126953125,
+      "mxfp4": 4.25
+    },
+    "kvFormats": {
+      "fp16": 2.0,
+      "bf16": 2.0,
+      "fp8": 1.0
+    }
   }
 };

@@ -1,6 +1,7 @@
 /*
  * genai-science.js: the maths of the in-browser calculators, a line-for-line port of
- * genai_notes.science (memory, peft, scaling, sampling, units) and genai_notes.calculators.
+ * genai_notes.science (memory, peft, scaling, sampling, units, parallelism, hardware) and
+ * genai_notes.calculators.
  * Every function keeps its Python name in camelCase and is attached to window.genaiNotes;
  * constants come from genai-constants.js, generated from Python by scripts/gen-constants.
  * tests/browser/test_calculators.py compares these functions with Python on random inputs.
@@ -425,6 +426,22 @@
     });
   }
 
+  // numpy.spacing(x) for x > 0: the gap from x to the next larger double.
+  function spacing(x) {
+    if (x < 2.2250738585072014e-308) return 5e-324;
+    var e = Math.floor(Math.log2(x));
+    if (Math.pow(2, e) > x) e -= 1;
+    else if (Math.pow(2, e + 1) <= x) e += 1;
+    return Math.pow(2, e - 52);
+  }
+
+  // sampling.top_p_tolerance: "reaches top_p" allows TOP_P_ULPS ulps of rounding.
+  var TOP_P_ULPS = C.topPUlps;
+
+  function topPTolerance(topP) {
+    return TOP_P_ULPS * spacing(topP);
+  }
+
   function topPMask(probs, topP) {
     if (topP === null || topP === 1.0) {
       return probs.map(function () {
@@ -442,11 +459,12 @@
       return probs[i];
     });
     var running = cumsum(ranked);
+    var tolerance = topPTolerance(topP);
     var mask = probs.map(function () {
       return false;
     });
     order.forEach(function (index, rank) {
-      mask[index] = rank === 0 || running[rank] - ranked[rank] < topP;
+      mask[index] = rank === 0 || running[rank] - ranked[rank] < topP - tolerance;
     });
     return mask;
   }
@@ -558,6 +576,231 @@
     };
   }
 
+  // --- parallelism (genai_notes.science.parallelism) ----------------------------------
+
+  var P = C.parallelism;
+
+  function divides(what, part, wholeName, whole) {
+    if (whole % part !== 0) {
+      throw new RangeError(
+        what + " must divide " + wholeName + " evenly: " + whole + " % " + part + " != 0",
+      );
+    }
+  }
+
+  function zeroShares(stage, dp) {
+    if (typeof stage !== "number" || [0, 1, 2, 3].indexOf(stage) < 0) {
+      throw new RangeError("zero_stage must be one of 0, 1, 2, 3, got " + repr(stage));
+    }
+    return [stage >= 3 ? 1.0 / dp : 1.0, stage >= 2 ? 1.0 / dp : 1.0, stage >= 1 ? 1.0 / dp : 1.0];
+  }
+
+  function modelStatesBytesPerGpu(nParams, tp, pp, dp, zeroStage) {
+    var n = positiveNumber("n_params", nParams);
+    var modelParallel =
+      positiveInt("tp", tp === undefined ? 1 : tp) * positiveInt("pp", pp === undefined ? 1 : pp);
+    var shares = zeroShares(zeroStage === undefined ? 0 : zeroStage, positiveInt("dp", dp === undefined ? 1 : dp));
+    return (n / modelParallel) * (2.0 * shares[0] + 2.0 * shares[1] + 12.0 * shares[2]);
+  }
+
+  // options: tp, cp, sequenceParallel, recompute (the keyword arguments).
+  function activationBytesPerLayer(dModel, nHeads, seqLen, microBatch, options) {
+    var o = options || {};
+    var h = positiveInt("d_model", dModel);
+    var a = positiveInt("n_heads", nHeads);
+    var s = positiveInt("seq_len", seqLen);
+    var b = positiveInt("micro_batch", microBatch === undefined ? 1 : microBatch);
+    var t = positiveInt("tp", o.tp === undefined ? 1 : o.tp);
+    var c = positiveInt("cp", o.cp === undefined ? 1 : o.cp);
+    var mode = oneOf("recompute", o.recompute === undefined ? "none" : o.recompute, P.recompute);
+    var sp = Boolean(o.sequenceParallel);
+    divides("tp", t, "n_heads", a);
+    divides("cp", c, "seq_len", s);
+    var local = (s / c) * b * h;
+    if (mode === "full") return (P.fullRecomputeBytes * local) / (sp ? t : 1);
+    var linear = sp
+      ? P.activationBytes16bit / t
+      : P.activationBytesReplicated + (P.activationBytes16bit - P.activationBytesReplicated) / t;
+    var scores = mode === "selective" ? 0.0 : (P.attentionScoreBytes * a * s) / (h * t);
+    return local * (linear + scores);
+  }
+
+  // options: the keyword arguments of training_memory_per_gpu, in camelCase.
+  function trainingMemoryPerGpu(options) {
+    var o = options;
+    var n = positiveNumber("n_params", o.nParams);
+    var layers = positiveInt("n_layers", o.nLayers);
+    var stages = positiveInt("pp", o.pp === undefined ? 1 : o.pp);
+    divides("pp (pipeline stages)", stages, "n_layers", layers);
+    var t = positiveInt("tp", o.tp === undefined ? 1 : o.tp);
+    var replicas = positiveInt("dp", o.dp === undefined ? 1 : o.dp);
+    var policy = oneOf("precision", o.precision === undefined ? "bf16-mixed" : o.precision, Object.keys(P.precisions));
+    var bytes = P.precisions[policy];
+    var optimizer = oneOf("optimizer", o.optimizer === undefined ? "adam" : o.optimizer, Object.keys(P.optimizers));
+    var stateBytes = P.optimizers[optimizer];
+    var inFlight =
+      o.nMicrobatches === undefined || o.nMicrobatches === null
+        ? stages
+        : positiveInt("n_microbatches", o.nMicrobatches);
+    var shares = zeroShares(o.zeroStage === undefined ? 0 : o.zeroStage, replicas);
+    var local = n / (t * stages);
+    var perLayer = activationBytesPerLayer(o.dModel, o.nHeads, o.seqLen, o.microBatch === undefined ? 1 : o.microBatch, {
+      tp: t,
+      cp: o.cp === undefined ? 1 : o.cp,
+      sequenceParallel: o.sequenceParallel,
+      recompute: o.recompute === undefined ? "none" : o.recompute,
+    });
+    var actScale = policy === "fp32" ? 2.0 : 1.0;
+    var activations = actScale * perLayer * Math.floor(layers / stages) * Math.min(stages, inFlight);
+    var items = [
+      ["weights", bytes[0] * local * shares[0]],
+      ["gradients", bytes[1] * local * shares[1]],
+    ];
+    if (bytes[2]) items.push(["master weights (fp32)", bytes[2] * local * shares[2]]);
+    items.push(["optimizer states", stateBytes * local * shares[2]]);
+    items.push(["activations", activations]);
+    return breakdown(n, items);
+  }
+
+  // --- hardware (genai_notes.science.hardware) ----------------------------------------
+
+  var HW = C.hardware;
+
+  // shape: an entry of constants.hardware.models (snake_case keys, as in Python).
+  function shapeParams(shape) {
+    var h = shape.d_model;
+    var kv = shape.n_kv_heads * shape.head_dim;
+    var attention = 2 * h * shape.n_heads * shape.head_dim + 2 * h * kv;
+    var expert = 3 * h * shape.d_ff;
+    var router = shape.n_experts > 1 ? h * shape.n_experts : 0;
+    var embeddings = 2 * shape.vocab * h;
+    var total = shape.n_layers * (attention + shape.n_experts * expert + router) + embeddings;
+    var active = shape.n_layers * (attention + shape.experts_per_token * expert + router) + embeddings;
+    return [total, active];
+  }
+
+  // options: unquantizedParams (default 0).
+  function servingWeightsBytes(nParams, fmt, options) {
+    var o = options || {};
+    var n = positiveNumber("n_params", nParams);
+    var bits = HW.weightFormats[oneOf("format", fmt, Object.keys(HW.weightFormats))];
+    var kept = o.unquantizedParams === undefined ? 0.0 : o.unquantizedParams;
+    if (typeof kept !== "number" || !(kept >= 0 && kept <= n)) {
+      throw new RangeError("unquantized_params must be from 0 to n_params, got " + repr(kept));
+    }
+    return ((n - kept) * bits) / 8.0 + kept * 2.0;
+  }
+
+  function kvBytesPerToken(nLayers, nKvHeads, headDim, kvFormat, tp) {
+    var layers = positiveInt("n_layers", nLayers);
+    var heads = positiveInt("n_kv_heads", nKvHeads);
+    var width = positiveInt("head_dim", headDim);
+    var f = kvFormat === undefined ? "bf16" : kvFormat;
+    var size = HW.kvFormats[oneOf("kv_format", f, Object.keys(HW.kvFormats))];
+    var localHeads = Math.ceil(heads / positiveInt("tp", tp === undefined ? 1 : tp));
+    return 2.0 * layers * localHeads * width * size;
+  }
+
+  function freeBytes(memoryBytes, weightBytes, usableFraction) {
+    var memory = positiveNumber("memory_bytes", memoryBytes);
+    var weights = positiveNumber("weight_bytes", weightBytes);
+    var fraction = positiveNumber("usable_fraction", usableFraction === undefined ? 0.9 : usableFraction);
+    if (fraction > 1) throw new RangeError("usable_fraction must be in (0, 1], got " + repr(fraction));
+    return fraction * memory - weights;
+  }
+
+  // options: usableFraction (default 0.9).
+  function maxConcurrentSequences(memoryBytes, weightBytes, kvPerToken, context, options) {
+    var o = options || {};
+    var free = freeBytes(memoryBytes, weightBytes, o.usableFraction);
+    var perSequence = positiveNumber("kv_per_token", kvPerToken) * positiveInt("context", context);
+    return Math.max(0, Math.floor(free / perSequence));
+  }
+
+  function maxContextTokens(memoryBytes, weightBytes, kvPerToken, batch, options) {
+    var o = options || {};
+    var free = freeBytes(memoryBytes, weightBytes, o.usableFraction);
+    var perToken = positiveNumber("kv_per_token", kvPerToken) * positiveInt("batch", batch === undefined ? 1 : batch);
+    return Math.max(0, Math.floor(free / perToken));
+  }
+
+  function expertsTouched(nExperts, expertsPerToken, batch) {
+    var e = positiveInt("n_experts", nExperts);
+    var k = positiveInt("experts_per_token", expertsPerToken);
+    var b = positiveInt("batch", batch);
+    if (k > e) throw new RangeError("experts_per_token must be from 1 to n_experts = " + e + ", got " + k);
+    return e * (1.0 - Math.pow(1.0 - k / e, b));
+  }
+
+  // options: flopsPerToken, peakFlops (both or neither).
+  function decodeTokensPerSecond(bandwidthBytesS, weightBytesRead, kvBytesPerSequence, batch, options) {
+    var o = options || {};
+    var bandwidth = positiveNumber("bandwidth_bytes_s", bandwidthBytesS);
+    var weights = positiveNumber("weight_bytes_read", weightBytesRead);
+    var kv = kvBytesPerSequence;
+    if (typeof kv !== "number" || !(kv >= 0) || !isFinite(kv)) {
+      throw new RangeError("kv_bytes_per_sequence must be a finite number >= 0, got " + repr(kv));
+    }
+    var b = positiveInt("batch", batch === undefined ? 1 : batch);
+    var step = (weights + b * kv) / bandwidth;
+    if (o.flopsPerToken !== undefined && o.flopsPerToken !== null) {
+      var flops = positiveNumber("flops_per_token", o.flopsPerToken);
+      var peak = positiveNumber("peak_flops", o.peakFlops);
+      step = Math.max(step, (b * flops) / peak);
+    }
+    return 1.0 / step;
+  }
+
+  function weightBytesRead(nParams, activeParams, nExperts, expertsPerToken, batch, bytesPerParam) {
+    var n = positiveNumber("n_params", nParams);
+    var active = positiveNumber("active_params", activeParams);
+    if (active > n) throw new RangeError("active_params must be at most n_params, got " + repr(active));
+    var touched = expertsTouched(nExperts, expertsPerToken, batch);
+    if (nExperts === expertsPerToken) return n * bytesPerParam;
+    var perExpert = (n - active) / (nExperts - expertsPerToken);
+    var shared = n - nExperts * perExpert;
+    return (shared + touched * perExpert) * bytesPerParam;
+  }
+
+  // o: the keyword arguments of hardware.serving_estimate in camelCase; o.gpu an entry of
+  // constants.hardware.gpus (snake_case keys). Returns the ServingEstimate fields in camelCase.
+  function servingEstimate(o) {
+    var kept = o.keepEmbeddings ? o.embeddingParams : 0.0;
+    var weights = servingWeightsBytes(o.nParams, o.fmt, { unquantizedParams: kept });
+    var gpus = positiveInt("tp", o.tp === undefined ? 1 : o.tp);
+    var localWeights = weights / gpus;
+    var kvToken = kvBytesPerToken(o.nLayers, o.nKvHeads, o.headDim, o.kvFormat, gpus);
+    var memory = o.gpu.memory_gb * 1e9;
+    var fraction = { usableFraction: o.usableFraction === undefined ? 0.9 : o.usableFraction };
+    var context = o.context === undefined ? 8192 : o.context;
+    var batch = o.batch === undefined ? 1 : o.batch;
+    var fit = maxConcurrentSequences(memory, localWeights, kvToken, context, fraction);
+    var longest = maxContextTokens(memory, localWeights, kvToken, batch, fraction);
+    var perParam = weights / o.nParams;
+    var bandwidth = o.gpu.bandwidth_gb_s * 1e9 * gpus;
+    var precision = (o.fmt === "fp8" || o.fmt === "int8") && "fp8" in o.gpu.dense_tflops ? "fp8" : "bf16";
+    var peak = o.gpu.dense_tflops[precision] * 1e12 * gpus;
+    var kvReplica = kvToken * gpus * context;
+    var speed = function (b) {
+      var read = weightBytesRead(o.nParams, o.activeParams, o.nExperts, o.expertsPerToken, b, perParam);
+      return decodeTokensPerSecond(bandwidth, read, kvReplica, b, {
+        flopsPerToken: 2 * o.activeParams,
+        peakFlops: peak,
+      });
+    };
+    var perRequest = speed(batch);
+    return {
+      weightsPerGpu: localWeights,
+      kvPerToken: kvToken,
+      kvPerSequence: kvToken * context,
+      fit: fit,
+      longestContext: longest,
+      decodeBatch1: speed(1),
+      decodePerRequest: perRequest,
+      decodeTotal: batch * perRequest,
+    };
+  }
+
   // --- genai_notes.calculators ---------------------------------------------------------
 
   function flopsFromGpuHours(nGpus, hours, peakTflops, utilization) {
@@ -650,7 +893,26 @@
     sample: sample,
     entropy: entropy,
     seededRandom: seededRandom,
+    spacing: spacing,
+    topPTolerance: topPTolerance,
     flopsFromGpuHours: flopsFromGpuHours,
     vramBreakdown: vramBreakdown,
+    modelStatesBytesPerGpu: modelStatesBytesPerGpu,
+    parallelism: {
+      modelStatesBytesPerGpu: modelStatesBytesPerGpu,
+      activationBytesPerLayer: activationBytesPerLayer,
+      trainingMemoryPerGpu: trainingMemoryPerGpu,
+    },
+    hardware: {
+      shapeParams: shapeParams,
+      weightsBytes: servingWeightsBytes,
+      kvBytesPerToken: kvBytesPerToken,
+      maxConcurrentSequences: maxConcurrentSequences,
+      maxContextTokens: maxContextTokens,
+      expertsTouched: expertsTouched,
+      decodeTokensPerSecond: decodeTokensPerSecond,
+      weightBytesRead: weightBytesRead,
+      servingEstimate: servingEstimate,
+    },
   };
 })();

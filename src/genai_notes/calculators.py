@@ -6,19 +6,25 @@ browser with ``docs/javascripts/genai-science.js``, a line-for-line port of
 per format, ZeRO's K, the Chinchilla fits, the well-known models, the presets) are written
 once, here and in the science modules, and reach the browser as
 ``docs/javascripts/genai-constants.js``, which ``scripts/gen-constants`` writes from
-:func:`constants_js`. A unit test regenerates it and fails when the committed file differs,
-and the browser tests compare the JavaScript with these functions on random inputs.
+:func:`constants_js`. A unit test regenerates it and fails when the committed file differs.
+
+The training and serving calculators compute with the JavaScript twins of
+:mod:`genai_notes.science.parallelism` and :mod:`genai_notes.science.hardware` (whose GPU and
+model presets, formats and policies are in the constants too). ``tests/js_twins.py`` and the
+browser tests compare every JavaScript twin with Python on random inputs, in V8 (unit tier,
+no browser) and in Chromium.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
-from genai_notes.science import memory, peft, scaling, units
+from genai_notes.science import hardware, memory, parallelism, peft, sampling, scaling, units
 from genai_notes.science._validate import one_of, positive_int, positive_number
 
 CONSTANTS_JS: Final = Path("docs") / "javascripts" / "genai-constants.js"
@@ -264,6 +270,22 @@ def constants() -> dict[str, Any]:
             for model in scaling.KNOWN_MODELS
         ],
         "samplingPresets": dict(SAMPLING_PRESETS),
+        "topPUlps": sampling.TOP_P_ULPS,
+        "parallelism": {
+            "precisions": {name: list(b) for name, b in parallelism.PRECISIONS.items()},
+            "optimizers": dict(parallelism.OPTIMIZERS),
+            "recompute": list(parallelism.RECOMPUTE),
+            "activationBytes16bit": parallelism.ACTIVATION_BYTES_16BIT,
+            "activationBytesReplicated": parallelism.ACTIVATION_BYTES_REPLICATED,
+            "attentionScoreBytes": parallelism.ATTENTION_SCORE_BYTES,
+            "fullRecomputeBytes": parallelism.FULL_RECOMPUTE_BYTES,
+        },
+        "hardware": {
+            "gpus": {name: dataclasses.asdict(gpu) for name, gpu in hardware.GPUS.items()},
+            "models": {name: dataclasses.asdict(m) for name, m in hardware.MODELS.items()},
+            "weightFormats": dict(hardware.WEIGHT_FORMATS),
+            "kvFormats": dict(hardware.KV_FORMATS),
+        },
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,8 @@ PAGES = {
     "memory": "week1/compute-memory/",
     "scaling": "week1/scaling-laws/",
     "sampling": "week1/generation-config/",
+    "training": "week1/compute-memory/",
+    "serving": "week1/compute-memory/",
 }
 
 # Converts the Python keyword names of each case to the camelCase options of the JavaScript.
@@ -120,13 +123,10 @@ def memory_cases(rng: np.random.Generator) -> list[dict[str, Any]]:
     return cases
 
 
-def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
-    page = open_page("memory")
-    cases = memory_cases(np.random.default_rng(20240607))
-    results = page.evaluate(
-        "(cases) => {"
-        + CAMEL_JS
-        + """
+MEMORY_JS = (
+    "(cases) => {"
+    + CAMEL_JS
+    + """
         return cases.map((c) => {
           const g = window.genaiNotes, k = c.kw, s = c.shape;
           return {
@@ -143,9 +143,18 @@ def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
             gb: g.toGb(k.n_params), gib: g.toGib(k.n_params),
           };
         });
-        }""",
-        cases,
-    )
+        }"""
+)
+
+
+def memory_twin_cases() -> list[dict[str, Any]]:
+    """The random cases of the memory twins (a fixed seed)."""
+    cases: list[dict[str, Any]] = memory_cases(np.random.default_rng(20240607))
+    return cases
+
+
+def check_memory(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Assert that the JavaScript results of the memory twins equal Python's."""
     computed = 0
     for index, (case, js) in enumerate(zip(cases, results, strict=True)):
         k, s, what = case["kw"], case["shape"], f"case {index} {case['mode']} {case['dtype']}"
@@ -191,10 +200,31 @@ def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
     assert computed >= 300  # most cases compute; the rest check that both sides refuse
 
 
-def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None:
-    page = open_page("scaling")
+def test_memory_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("memory")
+    cases = memory_twin_cases()
+    check_memory(cases, page.evaluate(MEMORY_JS, cases))
+
+
+SCALING_JS = """(cases) => cases.map((c) => {
+          const g = window.genaiNotes;
+          return {
+            optimal: g.computeOptimal(c.flops, c.fit),
+            optimalLoss: g.chinchillaLoss(...g.computeOptimal(c.flops, c.fit), c.fit),
+            loss: g.chinchillaLoss(c.n, c.d, c.fit),
+            pfDays: g.pfDays(c.flops),
+            back: g.flopsFromPfDays(c.flops / 1e20),
+            sixND: g.trainingFlops(c.n, c.d),
+            ratio: g.tokensPerParam(c.n, c.d),
+            cluster: g.flopsFromGpuHours(...c.cluster),
+          };
+        })"""
+
+
+def scaling_twin_cases() -> list[dict[str, Any]]:
+    """The random cases of the scaling twins (a fixed seed)."""
     rng = np.random.default_rng(7)
-    cases = [
+    cases: list[dict[str, Any]] = [
         {
             "flops": float(10 ** rng.uniform(12, 32)),
             "n": float(10 ** rng.uniform(6, 13)),
@@ -209,22 +239,11 @@ def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None
         }
         for _ in range(N_CASES)
     ]
-    results = page.evaluate(
-        """(cases) => cases.map((c) => {
-          const g = window.genaiNotes;
-          return {
-            optimal: g.computeOptimal(c.flops, c.fit),
-            optimalLoss: g.chinchillaLoss(...g.computeOptimal(c.flops, c.fit), c.fit),
-            loss: g.chinchillaLoss(c.n, c.d, c.fit),
-            pfDays: g.pfDays(c.flops),
-            back: g.flopsFromPfDays(c.flops / 1e20),
-            sixND: g.trainingFlops(c.n, c.d),
-            ratio: g.tokensPerParam(c.n, c.d),
-            cluster: g.flopsFromGpuHours(...c.cluster),
-          };
-        })""",
-        cases,
-    )
+    return cases
+
+
+def check_scaling(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Assert that the JavaScript results of the scaling twins equal Python's."""
     for index, (case, js) in enumerate(zip(cases, results, strict=True)):
         what = f"case {index} {case['fit']}"
         optimal = scaling.compute_optimal(case["flops"], case["fit"])
@@ -236,6 +255,12 @@ def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None
         assert_close(js["sixND"], scaling.training_flops(case["n"], case["d"]), what)
         assert_close(js["ratio"], scaling.tokens_per_param(case["n"], case["d"]), what)
         assert_close(js["cluster"], calculators.flops_from_gpu_hours(*case["cluster"]), what)
+
+
+def test_scaling_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("scaling")
+    cases = scaling_twin_cases()
+    check_scaling(cases, page.evaluate(SCALING_JS, cases))
 
 
 class _FixedRandom:
@@ -275,11 +300,7 @@ def sampling_cases(rng: np.random.Generator) -> list[dict[str, Any]]:
     return cases
 
 
-def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> None:
-    page = open_page("sampling")
-    cases = sampling_cases(np.random.default_rng(99))
-    results = page.evaluate(
-        """(cases) => cases.map((c) => {
+SAMPLING_JS = """(cases) => cases.map((c) => {
           const g = window.genaiNotes;
           const st = g.stages(c.logits, {temperature: c.temperature, topK: c.top_k, topP: c.top_p});
           return {
@@ -292,9 +313,17 @@ def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> Non
             greedy: g.greedy(c.logits),
             sample: g.sample(st.final, () => c.u),
           };
-        })""",
-        cases,
-    )
+        })"""
+
+
+def sampling_twin_cases() -> list[dict[str, Any]]:
+    """The random cases of the sampling twins (a fixed seed)."""
+    cases: list[dict[str, Any]] = sampling_cases(np.random.default_rng(99))
+    return cases
+
+
+def check_sampling(cases: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Assert that the JavaScript results of the sampling twins equal Python's."""
     for index, (case, js) in enumerate(zip(cases, results, strict=True)):
         what = f"case {index}"
         settings = {key: case[key] for key in ("temperature", "top_k", "top_p")}
@@ -311,6 +340,12 @@ def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> Non
         assert_close(js["entropyNats"], sampling.entropy(st.final), what + " entropy")
         assert js["greedy"] == sampling.greedy(case["logits"]), what
         assert js["sample"] == sampling.sample(st.final, _FixedRandom(case["u"])), what  # type: ignore[arg-type]
+
+
+def test_sampling_functions_match_python_on_random_inputs(open_page: Any) -> None:
+    page = open_page("sampling")
+    cases = sampling_twin_cases()
+    check_sampling(cases, page.evaluate(SAMPLING_JS, cases))
 
 
 # --- keyboard only ----------------------------------------------------------------------
@@ -383,14 +418,12 @@ def test_memory_calculator_by_keyboard_only(open_page: Any) -> None:
     type_into(page, "Batch size (per GPU)", "4")
     type_into(page, "Sequence length (tokens)", "2048")
     page.keyboard.press("Tab")
-    shape = calculators.MODEL_SHAPES["Llama 2 7B"]
-    n = memory.transformer_params(
-        32, 4096, 32000, n_heads=32, d_ff=11008, gated_mlp=True, tied_embeddings=False
-    )
+    # Llama 2 7B from its shape: transformers' 6,738,415,616 less the 2 x 32 + 1 RMSNorm
+    # weights of width 4096 the shape formula leaves out.
+    n = 6_738_415_616 - (2 * 32 + 1) * 4096
     kv = memory.kv_cache_bytes(32, 32, 128, 2048, 4, "fp16")
     assert row_cells(page, "memory", "KV cache (fp16)")[1:] == gb_gib(kv)
     assert row_cells(page, "memory", "weights (bf16)")[1:] == gb_gib(n * 2)
-    assert shape["n_layers"] == 32
 
     # Grouped-query attention: 8 key-value heads shrink the cache four-fold.
     type_into(page, "Key-value heads", "8")
@@ -527,7 +560,11 @@ def test_mode_and_format_that_cannot_go_together_explain_why(open_page: Any) -> 
 def test_without_javascript_the_page_keeps_its_figures_and_says_why(open_page: Any) -> None:
     page = open_page("memory", java_script_enabled=False)
     assert page.locator(".genai-figure").count() >= 1
-    assert "needs JavaScript" in page.locator(".genai-calculator").inner_text()
+    for name in ("memory", "training", "serving"):
+        assert "needs JavaScript" in page.locator(f"[data-calculator={name}]").inner_text()
+    # The typical setups stay readable without JavaScript (and in print).
+    article = page.locator("article").inner_text()
+    assert "Typical training setups" in article and "Typical serving setups" in article
 
 
 def test_calculator_is_built_after_instant_navigation(open_page: Any) -> None:
@@ -536,3 +573,199 @@ def test_calculator_is_built_after_instant_navigation(open_page: Any) -> None:
     page.locator("[data-calculator=scaling] .genai-calc__results table").first.wait_for()
     assert page.locator("[data-calculator=scaling] .genai-calc").count() == 1
     assert not math.isnan(page.evaluate("window.genaiNotes.computeOptimal(1e23, 'epoch2024')[0]"))
+
+
+# --- the parallelism and hardware twins, training and serving ------------------------------
+
+
+def test_new_twins_match_python_in_chromium(open_page: Any) -> None:
+    from tests import js_twins
+
+    page = open_page("training")
+    all_cases = js_twins.cases()
+    counts = js_twins.check(all_cases, page.evaluate(js_twins.JS_RUNNER, all_cases))
+    assert all(compared >= 500 for compared in counts.values()), counts
+    assert page.evaluate("typeof window.genaiNotes.modelStatesBytesPerGpu") == "function"
+
+
+def scoped_id(page: Any, calculator: str, label: str) -> str:
+    node = page.locator(f"[data-calculator={calculator}] label").filter(
+        has_text=re.compile(f"^{re.escape(label)}$")
+    )
+    return str(node.first.get_attribute("for"))
+
+
+def tab_to_field(page: Any, calculator: str, label: str) -> str:
+    target = scoped_id(page, calculator, label)
+    for _ in range(400):
+        if page.evaluate("document.activeElement && document.activeElement.id") == target:
+            return target
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {label!r} in the {calculator} calculator")
+
+
+def type_field(page: Any, calculator: str, label: str, text: str) -> str:
+    target = tab_to_field(page, calculator, label)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.type(text)
+    return target
+
+
+def choose_field(page: Any, calculator: str, label: str, option_text: str) -> None:
+    target = tab_to_field(page, calculator, label)
+    for key in ["Home"] + ["ArrowDown"] * 12:
+        page.keyboard.press(key)
+        shown = page.evaluate("(id) => document.getElementById(id).selectedOptions[0].text", target)
+        if shown.startswith(option_text):
+            return
+    raise AssertionError(f"{label!r} has no option {option_text!r}")
+
+
+def result_value(page: Any, calculator: str, label: str) -> str:
+    row = page.locator(f"[data-calculator={calculator}] .genai-calc__results tr").filter(
+        has=page.locator(".genai-calc__label", has_text=re.compile(f"^{re.escape(label)}$"))
+    )
+    return str(row.first.locator("td").last.inner_text()).strip()
+
+
+def test_training_calculator_by_keyboard_only(open_page: Any) -> None:
+    page = open_page("training")
+    choose_field(page, "training", "Model", "Llama 3 70B")
+    type_field(page, "training", "Tensor parallel (TP)", "8")
+    type_field(page, "training", "Pipeline stages (PP)", "4")
+    type_field(page, "training", "Data parallel (DP)", "16")
+    choose_field(page, "training", "ZeRO stage (over DP)", "1")
+    page.keyboard.press("Tab")
+    # By hand: 70,553,706,496 / 32 = 2,204,803,328 parameters per GPU; bf16 weights and
+    # gradients 2 B each, fp32 master 4 B and Adam 8 B divided by DP 16 under ZeRO-1.
+    local = 70_553_706_496 / 32
+    assert result_value(page, "training", "weights") == f"{2 * local / 1e9:,.2f} GB"
+    assert result_value(page, "training", "optimizer states") == f"{8 * local / 16 / 1e9:,.2f} GB"
+    # Activations: 20 layers x 4 micro-batches in flight x 4096 x 1 x 8192 x 34 / 8 bytes.
+    assert (
+        result_value(page, "training", "activations")
+        == f"{80 * 4096 * 8192 * 34 / 8 / 1e9:,.2f} GB"
+    )
+    formula = page.locator("[data-calculator=training] .genai-calc__formula").first.inner_text()
+    assert "TP 8" in formula and "PP 4" in formula
+    choose_field(page, "training", "Show memory in", "GiB")
+    assert result_value(page, "training", "weights") == f"{2 * local / 2**30:,.2f} GiB"
+    # An uneven pipeline is refused beside its field, naming the layers.
+    target = type_field(page, "training", "Pipeline stages (PP)", "3")
+    assert "80 layers" in page.locator(f"#{target}-error").inner_text()
+
+
+def test_serving_calculator_by_keyboard_only(open_page: Any) -> None:
+    page = open_page("serving")
+    choose_field(page, "serving", "GPU", "L4")
+    type_field(page, "serving", "Concurrent requests B", "4")
+    page.keyboard.press("Tab")
+    # Llama 3 8B in bf16 on 24 GB: 0.9 x 24e9 - 16,060,522,496 = 5.539e9 bytes free;
+    # 8,192 tokens x 131,072 bytes = 1.0737e9 per request, so 5 requests fit.
+    summary = page.locator("[data-calculator=serving] .genai-calc__summary").inner_text()
+    assert summary.startswith("5 requests of 8192 tokens fit")
+    # Decode at batch 1: 300e9 / (16,060,522,496 + 1,073,741,824) bytes per token.
+    expected = 300e9 / (16_060_522_496 + 1_073_741_824)
+    assert result_value(page, "serving", "decode speed at batch 1") == f"{expected:.1f} tokens/s"
+    choose_field(page, "serving", "Weight format", "int4-g128")
+    assert float(result_value(page, "serving", "weights per GPU").split()[0]) < 7
+
+
+def test_a_link_reopens_the_calculator_in_its_state(open_page: Any, site_url: str) -> None:
+    page = open_page("serving")
+    choose_field(page, "serving", "Model", "Mixtral 8x7B")
+    type_field(page, "serving", "GPUs per replica (TP)", "2")
+    type_field(page, "serving", "Context per request (tokens)", "4096")
+    page.keyboard.press("Tab")
+    url = page.url
+    assert "#serving-calculator?" in url and "tp=2" in url and "context=4096" in url
+    before = page.locator("[data-calculator=serving] .genai-calc__results").inner_text()
+    other = page.context.new_page()
+    other.goto(url, wait_until="networkidle")
+    after = other.locator("[data-calculator=serving] .genai-calc__results").inner_text()
+    assert after == before
+    assert other.locator(f"#{scoped_id(other, 'serving', 'Model')}").input_value() == "Mixtral 8x7B"
+    # The static table's links set the calculator to the state of their row.
+    page.locator("a[href*='#serving-calculator?gpu=L4']").first.click()
+    gpu = page.locator(f"#{scoped_id(page, 'serving', 'GPU')}")
+    page.wait_for_function(
+        "(id) => document.getElementById(id).value === 'L4'", arg=gpu.get_attribute("id")
+    )
+    assert "L4" in page.locator("[data-calculator=serving] .genai-calc__summary").inner_text()
+
+
+@pytest.mark.parametrize("text", ["1,5", "0,9"])
+def test_a_decimal_comma_is_refused_and_said_not_read_as_fifteen(open_page: Any, text: str) -> None:
+    page = open_page("training")
+    target = type_field(page, "training", "Micro-batch (sequences)", text)
+    message = page.locator(f"#{target}-error").inner_text()
+    assert "point for decimals" in message
+    # Thousands separators still work.
+    target = type_field(page, "training", "Sequence length (tokens)", "4,096")
+    assert page.locator(f"#{target}-error").inner_text() == ""
+
+
+def test_a_100000_digit_paste_is_refused_at_once(open_page: Any) -> None:
+    import time
+
+    page = open_page("scaling")
+    target = tab_to(page, "Training compute (FLOPs)")
+    page.keyboard.press("Control+A")
+    start = time.monotonic()
+    page.keyboard.insert_text("9" * 100_000)
+    message = page.locator(f"#{target}-error").inner_text()
+    assert time.monotonic() - start < 5
+    assert "too long" in message
+
+
+def test_out_of_range_advice_does_not_say_try_smaller_values(open_page: Any) -> None:
+    page = open_page("scaling")
+    type_into(page, "Training compute (FLOPs)", "1e-300", at_once=True)
+    text = page.locator("[data-calculator=scaling]").inner_text()
+    assert "try smaller values" not in text
+
+
+def test_calculators_work_from_the_offline_copy_by_file_url(browser: Any, tmp_path: Path) -> None:
+    from tests.conftest import ROOT, build_site
+
+    site = tmp_path / "offline"
+    build_site(site, config=ROOT / "mkdocs.offline.yml")
+    page_file = site / "week1" / "compute-memory.html"
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        url = page_file.as_uri() + "#training-calculator?tp=2&dp=4"
+        page.goto(url, wait_until="load")
+        for name in ("memory", "training", "serving"):
+            page.locator(f"[data-calculator={name}] .genai-calc__results table").first.wait_for()
+        assert (
+            page.locator(f"#{scoped_id(page, 'training', 'Tensor parallel (TP)')}").input_value()
+            == "2"
+        )
+        type_field(page, "training", "Data parallel (DP)", "16")
+        assert "dp=16" in page.url
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("calculator", "label", "text"),
+    [("sampling", "Temperature", "0.5"), ("scaling", "Training compute (FLOPs)", "3e22")],
+)
+def test_every_calculator_round_trips_its_state_through_the_hash(
+    open_page: Any, calculator: str, label: str, text: str
+) -> None:
+    page = open_page(calculator)
+    type_into(page, label, text)
+    page.keyboard.press("Tab")
+    assert f"#{calculator}-calculator?" in page.url
+    results = f"[data-calculator={calculator}] .genai-calc__results"
+    before = page.locator(results).inner_text()
+    other = page.context.new_page()
+    other.goto(page.url, wait_until="networkidle")
+    assert other.locator(f"#{field_id(other, label)}").input_value() == text
+    assert other.locator(results).inner_text() == before

@@ -306,3 +306,39 @@ def test_sample_and_entropy_refuse_an_invalid_distribution(probs: object) -> Non
 def test_entropy_base_must_be_positive_and_not_one(base: float) -> None:
     with pytest.raises(ValueError, match="base must be a finite number > 0"):
         sampling.entropy([0.5, 0.5], base=base)
+
+
+# --- top-p at the boundary, with probabilities that come from logits ----------------------
+
+
+def test_top_p_stops_at_a_sum_that_rounds_just_below_p() -> None:
+    # Issue 14, correction 25: 0.5 + 0.3 summed from softmax outputs lands a hair below 0.8,
+    # yet the two tokens reach 0.8 and the rule keeps exactly them.
+    logits = np.log([0.3, 0.1, 0.1, 0.5])
+    probs = sampling.next_token_probs(logits, top_p=0.8)
+    assert np.count_nonzero(probs) == 2
+    assert probs[3] == pytest.approx(0.5 / 0.8) and probs[0] == pytest.approx(0.3 / 0.8)
+
+
+def test_ten_equal_tokens_and_top_p_0_8_keep_eight() -> None:
+    # In floating point 0.1 added eight times is 0.7999999999999999.
+    assert sum([0.1] * 8) < 0.8
+    assert np.count_nonzero(sampling.next_token_probs(np.zeros(10), top_p=0.8)) == 8
+
+
+@pytest.mark.parametrize("n", [3, 5, 7, 10, 20])
+def test_n_equal_logits_keep_k_tokens_for_top_p_k_over_n(n: int) -> None:
+    for k in range(1, n + 1):
+        probs = sampling.next_token_probs(np.full(n, 1.5), top_p=k / n)
+        assert np.count_nonzero(probs) == k, (n, k)
+
+
+def test_a_sum_clearly_below_p_still_takes_the_next_token() -> None:
+    # A billionth over 0.8 is far more than a few ulps: the third token is needed.
+    logits = np.log([0.3, 0.1, 0.1, 0.5])
+    assert np.count_nonzero(sampling.next_token_probs(logits, top_p=0.8 + 1e-9)) == 3
+
+
+def test_top_p_tolerance_is_a_few_ulps() -> None:
+    assert sampling.top_p_tolerance(0.8) == 8 * 2.0**-53  # 0.8 lies in [0.5, 1): ulp 2**-53
+    assert sampling.top_p_tolerance(0.25) == 8 * 2.0**-54

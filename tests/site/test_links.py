@@ -111,7 +111,10 @@ def _problems(site: Path) -> tuple[list[str], dict[str, int]]:
             if fragment and ref.tag == "a" and path.suffix == ".html":
                 counts["anchor"] += 1
                 target = parsed.get(path) or _parse(path)
-                if fragment not in target.ids:
+                # A calculator link, "#<id>?<state>", names the calculator's id; the state
+                # after "?" is for calculators.js (its shareable-state convention).
+                anchor = fragment.split("?", 1)[0]
+                if anchor not in target.ids:
                     problems.append(f"{where}: {ref.url!r}: no id {fragment!r} in the target")
     return problems, counts
 

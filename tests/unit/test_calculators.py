@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from genai_notes import calculators
-from genai_notes.science import memory, peft, scaling
+from genai_notes.science import memory, scaling
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,22 +79,37 @@ def test_inference_is_weights_plus_a_16_bit_kv_cache() -> None:
 
 
 def test_full_fine_tuning_is_zero_model_states_plus_activations() -> None:
+    # Worked by hand: ZeRO-3 on 8 GPUs keeps 2 + 2 + 12 bytes per parameter, each / 8
+    # (Rajbhandari et al. 2019, section 5); Korthikanti et al.'s activations for 32 layers,
+    # s = h = 4096, a = 32: 32 x 4096 x 4096 x (34 + 5 x 32 x 4096 / 4096) = 32 x 4096^2 x 194.
     result = calculators.vram_breakdown("full", "bf16", stage=3, n_gpus=8, **LLAMA_7B)
-    states = memory.zero_breakdown_per_gpu(6.738e9, 8, 3)
     assert result.labels == (
         "parameters (bf16)",
         "gradients (bf16)",
         "optimizer states",
         "activations (16-bit)",
     )
-    assert result.total == states.total + memory.activation_bytes(32, 4096, 32, 4096, 1)
+    n = 6.738e9
+    assert result.get("parameters (bf16)") == pytest.approx(2 * n / 8)
+    assert result.get("gradients (bf16)") == pytest.approx(2 * n / 8)
+    assert result.get("optimizer states") == pytest.approx(12 * n / 8)
+    assert result.get("activations (16-bit)") == 32 * 4096**2 * 194
+    assert result.total == pytest.approx(16 * n / 8 + 32 * 4096**2 * 194)
 
 
-def test_qlora_is_finetune_memory_with_lora_adapters_plus_activations() -> None:
+def test_qlora_is_nf4_weights_and_constants_lora_adapters_and_activations() -> None:
+    # Worked by hand: rank-16 LoRA on q and v of 32 layers of width 4096 trains
+    # 32 x 2 x 16 x (4096 + 4096) = 8,388,608 parameters; NF4 with double quantization
+    # stores 4 bits per weight and 8/64 + 32/(64 x 256) bits of constants (QLoRA, section 3).
     result = calculators.vram_breakdown("qlora", "int4", lora_rank=16, **LLAMA_7B)
-    adapters = peft.lora_model_params(4096, 32, 16, ("q", "v"))
-    expected = peft.finetune_memory(6.738e9, "qlora", trainable_params=adapters)
-    assert result.items[:-1] == expected.items
+    n, p = 6.738e9, 8_388_608
+    assert result.items[:-1] == (
+        ("frozen weights (NF4, 4-bit)", pytest.approx(0.5 * n)),
+        ("quantization constants", pytest.approx((8 / 64 + 32 / (64 * 256)) * n / 8)),
+        ("adapter weights (16-bit)", 2 * p),
+        ("adapter gradients (16-bit)", 2 * p),
+        ("adapter optimizer states (3 x fp32)", 12 * p),
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,3 +123,43 @@ def test_a_format_the_mode_cannot_train_in_is_refused(mode: str, dtype: str) -> 
 def test_zero_settings_outside_full_fine_tuning_are_refused() -> None:
     with pytest.raises(ValueError, match="full fine-tuning only"):
         calculators.vram_breakdown("lora", "bf16", stage=2, **LLAMA_7B)
+
+
+# --- the JavaScript twins in V8, without a browser ---------------------------------------
+
+
+def test_javascript_twins_match_python_in_v8_on_random_inputs() -> None:
+    from tests import js_twins
+
+    all_cases = js_twins.cases()
+    counts = js_twins.check(all_cases, js_twins.run_in_v8(all_cases))
+    # At least 500 computed (not refused) values per function.
+    assert all(compared >= 500 for compared in counts.values()), counts
+
+
+@pytest.mark.parametrize("family", ["memory", "scaling", "sampling"])
+def test_the_older_javascript_twins_match_python_in_v8(family: str) -> None:
+    # The same cases and checks as the browser tier's, run in V8 instead of Chromium.
+    from tests import js_twins
+    from tests.browser import test_calculators as browser
+
+    cases = getattr(browser, f"{family}_twin_cases")()
+    runner = getattr(browser, f"{family.upper()}_JS")
+    getattr(browser, f"check_{family}")(cases, js_twins.run_in_v8(cases, runner))
+
+
+def test_javascript_top_p_stops_where_the_rounded_sum_reaches_p() -> None:
+    # Issue 14, correction 25, in the JavaScript mirror: 0.5 + 0.3 from logits reaches 0.8
+    # (two tokens kept), and ten equal tokens at top-p 0.8 keep eight, not nine.
+    import math
+
+    from tests import js_twins
+
+    cases = [
+        {"logits": [math.log(p) for p in (0.3, 0.1, 0.1, 0.5)], "p": 0.8},
+        {"logits": [0.0] * 10, "p": 0.8},
+        {"logits": [math.log(p) for p in (0.3, 0.1, 0.1, 0.5)], "p": 0.8 + 1e-9},
+    ]
+    runner = """(cases) => cases.map((c) => window.genaiNotes
+      .nextTokenProbs(c.logits, {topP: c.p}).filter((p) => p > 0).length)"""
+    assert js_twins.run_in_v8(cases, runner) == [2, 8, 3]  # type: ignore[arg-type]

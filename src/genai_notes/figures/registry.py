@@ -30,6 +30,7 @@ BUILTIN_MODULES = (
     "genai_notes.figures.overview",
     "genai_notes.figures.rlhf",
     "genai_notes.figures.applications",
+    "genai_notes.figures.measured",
 )
 
 

@@ -12,6 +12,8 @@ Modules:
     rlhf: reward-model loss, PPO (clip, GAE, value loss), KL estimators, DPO, GRPO.
     retrieval: similarity, chunking, vector-index memory, BM25, rank fusion, retrieval metrics.
     deployment: bits per weight of group-wise quantization and 2:4 sparsity.
+    parallelism: training memory per GPU over data, tensor, pipeline and context parallelism.
+    hardware: GPU and model presets; serving memory and bandwidth-bound decode speed.
 
 Each module's ``__all__`` lists what computed numbers in the notes may name
 (see :mod:`genai_notes.engine.expressions`); this package's ``__all__`` lists the modules.
@@ -22,9 +24,11 @@ from __future__ import annotations
 from genai_notes.science import (
     deployment,
     formats,
+    hardware,
     inference,
     memory,
     metrics,
+    parallelism,
     peft,
     retrieval,
     rlhf,
@@ -36,9 +40,11 @@ from genai_notes.science import (
 __all__ = [
     "deployment",
     "formats",
+    "hardware",
     "inference",
     "memory",
     "metrics",
+    "parallelism",
     "peft",
     "retrieval",
     "rlhf",

@@ -14,7 +14,10 @@ Two deliberate, documented differences from that code:
   tokens whose cumulative probability is ``<= 1 - top_p``); the two agree except when a
   cumulative sum lands exactly on the threshold, where Hugging Face's ``1 - top_p`` rounding
   can keep one extra token (for probabilities 0.5, 0.3, 0.2 and ``top_p=0.8`` it keeps all
-  three, this module keeps two). Ties in probability are broken by the lower token index.
+  three, this module keeps two). "Reaches" allows a few ulps of rounding
+  (:func:`top_p_tolerance`): probabilities 0.5 and 0.3 computed from logits sum to a hair
+  under 0.8, and still stop the set at two tokens for ``top_p=0.8``. Ties in probability are
+  broken by the lower token index.
 * ``top_p=1.0`` keeps every token, as in ``generate``, which skips the warper at 1.0.
 
 All arrays are 1-D float64 over the vocabulary.
@@ -155,18 +158,42 @@ def _top_k_mask(scaled: FloatArray, top_k: int | None) -> BoolArray:
     return mask
 
 
+TOP_P_ULPS = 8
+"""How many units in the last place of ``top_p`` a cumulative probability may fall short of
+``top_p`` and still count as reaching it (see :func:`top_p_tolerance`)."""
+
+
+def top_p_tolerance(top_p: float) -> float:
+    """The slack in "the cumulative probability reaches ``top_p``": :data:`TOP_P_ULPS` ulps.
+
+    A sum of rounded probabilities that should equal ``top_p`` exactly lands within a few
+    ulps of it, on either side; a mass this close to ``top_p`` is treated as reaching it.
+
+    Args:
+        top_p: The threshold, in (0, 1].
+
+    Returns:
+        ``TOP_P_ULPS * numpy.spacing(top_p)``.
+    """
+    return TOP_P_ULPS * float(np.spacing(top_p))
+
+
 def _top_p_mask(probs: FloatArray, top_p: float | None) -> BoolArray:
     """Keep the smallest most-likely set whose cumulative probability reaches ``top_p``.
 
     A token is kept when the probability of the tokens ranked before it is still below
-    ``top_p``, which keeps the token that crosses the threshold and always the first one.
+    ``top_p`` (by more than :func:`top_p_tolerance`), which keeps the token that crosses the
+    threshold and always the first one.
     """
     if top_p is None or top_p == 1.0:
         return np.ones(probs.size, dtype=np.bool_)
     order = np.argsort(-probs, kind="stable")
     ranked = probs[order]
     mass_before = np.cumsum(ranked) - ranked
-    keep_ranked = mass_before < top_p
+    # "Reaches p" with a tolerance of a few ulps: softmax outputs and their running sum carry
+    # rounding, so 0.5 + 0.3 taken from logits can land a hair below 0.8 and would otherwise
+    # keep a third token the stated rule does not keep.
+    keep_ranked = mass_before < top_p - top_p_tolerance(top_p)
     keep_ranked[0] = True
     mask = np.zeros(probs.size, dtype=np.bool_)
     mask[order] = keep_ranked
