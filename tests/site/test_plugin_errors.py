@@ -125,3 +125,12 @@ def test_a_dollar_that_is_not_math_is_reported_with_its_line(tmp_path: Path) -> 
     result = _build(_mini_site(tmp_path, page), "--strict")
     assert result.returncode != 0
     assert "docs/index.md:5:6: a '$' was left as text" in result.stderr
+
+
+def test_lines_after_a_figure_block_are_those_of_the_file(tmp_path: Path) -> None:
+    page = (
+        "# Mini\n\n```figure\nname: sampling.temperature\ncaption: c\nalt: a\n```\n\n"
+        "After {{ nosuch.x }} here.\n"
+    )
+    result = _build(_mini_site(tmp_path, page))
+    assert "docs/index.md:9:7: computed number '{{ nosuch.x }}' failed" in result.stderr

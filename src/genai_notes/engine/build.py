@@ -76,9 +76,18 @@ class Where:
     path: str
     source: str
     offset: int = 0
+    line_map: list[int] = field(default_factory=list)
 
     def at(self, line: int, column: int = 1) -> str:
-        """``path:line:column`` for a 1-based line of the page's Markdown."""
+        """``path:line:column`` for a 1-based line of the Markdown as the engine rewrote it
+        (blocks swapped for one-line tokens, the catalogue inserted): ``line_map`` leads each
+        line back to the page's own."""
+        if 1 <= line <= len(self.line_map):
+            line = self.line_map[line - 1]
+        return self.at_source(line, column)
+
+    def at_source(self, line: int, column: int = 1) -> str:
+        """``path:line:column`` for a 1-based line of the page's own Markdown."""
         return f"{self.path}:{line + self.offset}:{column}"
 
     def find(self, *snippets: str) -> tuple[int, int]:
@@ -191,9 +200,10 @@ class Build:
         self.pages[page_id] = state
         if glossary.MARKER in markdown:
             markdown = markdown.replace(glossary.MARKER, self._glossary_html())
+        state.where.line_map[:] = range(1, markdown.count("\n") + 2)
         if self.settings.figures:
             if catalogue.MARKER in markdown:
-                markdown = markdown.replace(catalogue.MARKER, self._catalogue())
+                markdown = self._insert_catalogue(state, markdown)
             markdown = self._figure_blocks(state, markdown, len(self.pages))
         markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
         return markdown
@@ -208,7 +218,16 @@ class Build:
 
     def _glossary_html(self) -> str:
         boxes = "".join(_error_box("Glossary error", m) for m in self._glossary_errors)
-        return f"\n\n{boxes}{glossary.glossary_html(self._terms)}\n\n"
+        return f"{boxes}{glossary.glossary_html(self._terms)}"  # one line: lines keep their numbers
+
+    def _insert_catalogue(self, state: PageState, markdown: str) -> str:
+        lines = markdown.split("\n")
+        for index in reversed([i for i, line in enumerate(lines) if catalogue.MARKER in line]):
+            inserted = lines[index].replace(catalogue.MARKER, self._catalogue()).split("\n")
+            lines[index : index + 1] = inserted
+            line_map = state.where.line_map
+            line_map[index : index + 1] = [line_map[index]] * len(inserted)
+        return "\n".join(lines)
 
     def _figure_blocks(self, state: PageState, markdown: str, number: int) -> str:
         try:
@@ -221,6 +240,8 @@ class Build:
             token = f"GNXF{number:04d}N{len(state.figures):05d}Z"
             state.figures.append(self._place(state.where, raw, token))
             lines[raw.start : raw.end] = [f"{raw.indent}{token}"]
+            line_map = state.where.line_map
+            line_map[raw.start : raw.end] = [line_map[raw.start]]
         return "\n".join(lines) + "\n"
 
     def _place(self, where: Where, raw: blocks.RawBlock, token: str) -> Placement:
@@ -321,7 +342,7 @@ class Build:
         for context in mathml.stray_dollars(page_html):
             line, column = state.where.find(*_dollar_snippets(context))
             self.warn(
-                f"{state.where.at(line, column)}: a '$' was left as text near '{context}': "
+                f"{state.where.at_source(line, column)}: a '$' was left as text near '{context}': "
                 "unmatched math delimiter? (no space may follow an opening or precede a closing "
                 "'$'; write money as USD)"
             )
@@ -394,7 +415,7 @@ class Build:
             line, column = state.where.find(error.tex, first)
             if error.tex.startswith(first) and "\n" in error.tex:
                 column = 1  # a display formula: point at its first line
-            self.warn(f"{state.where.at(line, column)}: {error}")
+            self.warn(f"{state.where.at_source(line, column)}: {error}")
         return _error_box("Formula error", str(error))
 
     # -- once for all pages ----------------------------------------------------------------

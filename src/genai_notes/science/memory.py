@@ -17,6 +17,7 @@ Three accountings live here, and they answer different questions:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Integral
 from types import MappingProxyType
@@ -57,6 +58,11 @@ class MemoryBreakdown:
     def bytes_per_param(self) -> float:
         """Total bytes divided by the parameter count."""
         return self.total / self.n_params
+
+    @property
+    def parts(self) -> Mapping[str, float]:
+        """Bytes of each part by label (what computed numbers index: ``.parts["weights"]``)."""
+        return MappingProxyType(dict(self.items))
 
     @property
     def labels(self) -> tuple[str, ...]:
