@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from genai_notes.tinylm.artefact import key, train_or_load, weights_file, weights_script
 from genai_notes.tinylm.config import Hyperparameters
+from genai_notes.tinylm.corpus import notes_corpus
 from genai_notes.tinylm.train import TrainedModel, TrainingLog
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "TrainedModel",
     "TrainingLog",
     "key",
+    "notes_corpus",
     "train_or_load",
     "weights_file",
     "weights_script",
