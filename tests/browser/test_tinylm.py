@@ -3,7 +3,10 @@ script beside it, and its tokens, logits and attention equal the Python model's.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,3 +94,58 @@ def test_fetch_is_refused_from_file_which_is_why_the_weights_are_a_script(
         """() => fetch("javascripts/tinylm-weights.js").then(() => "fetched", () => "refused")"""
     )
     assert outcome == "refused"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """tmp_path over HTTP on 127.0.0.1 (the fetch route needs http:)."""
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def write_http_page(root: Path, with_bin: bool) -> None:
+    scripts = root / "javascripts"
+    scripts.mkdir()
+    shutil.copy(ROOT / "docs/javascripts/tinylm.js", scripts / "tinylm.js")
+    (scripts / "tinylm-weights.js").write_text(artefact.weights_script(small_model()))
+    if with_bin:
+        (scripts / "tinylm.bin").write_bytes(artefact.weights_file(small_model()))
+    tag = '<script src="javascripts/tinylm.js" data-weights-bin="tinylm.bin"></script>'
+    (root / "index.html").write_text(
+        PAGE.replace('<script src="javascripts/tinylm.js"></script>', tag)
+    )
+
+
+@pytest.mark.parametrize("with_bin", [True, False])
+def test_over_http_the_binary_is_fetched_and_the_script_is_the_fallback(
+    browser: Any, tmp_path: Path, served: str, with_bin: bool
+) -> None:
+    write_http_page(tmp_path, with_bin)
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
+    blocked, errors = guard(page)
+    page.goto(served + "index.html")
+    ids = [1, 2, 3]
+    got = page.evaluate(
+        "async (ids) => (await window.genaiNotes.tinyModel.ready).nextTokenLogits(ids)", ids
+    )
+    context.close()
+    want = small_model().next_token_logits(ids)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * np.max(np.abs(want)))
+    assert "tinylm.bin" in requested
+    assert ("tinylm-weights.js" in requested) is not with_bin
+    assert not blocked
+    assert [e for e in errors if "404" not in e] == []
