@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from genai_notes.tinylm.tokenizer import BPETokenizer, train_tokenizer
@@ -56,3 +58,20 @@ def test_dict_form_round_trips() -> None:
     again = BPETokenizer.from_dict(tokenizer.to_dict())
     assert again == tokenizer
     assert again.encode(CORPUS[0]) == tokenizer.encode(CORPUS[0])
+
+
+def test_merge_steps_end_in_the_tokens_encode_gives() -> None:
+    tokenizer = small_model().tokenizer
+    for piece in (" attention", " tokens", "Sampling", " 🙂"):
+        steps = tokenizer.merge_steps(piece)
+        assert steps[0] == [bytes([b]).decode("utf-8", errors="replace") for b in piece.encode()]
+        assert steps[-1] == tokenizer.token_strings(tokenizer.encode(piece))
+        assert all(len(a) > len(b) for a, b in itertools.pairwise(steps))
+
+
+def test_merge_steps_of_a_hand_made_vocabulary() -> None:
+    # Pieces "abab", "Ġabab", "Ġabab": pairs a-b 6, b-a 3, Ġ-a 2, so (a, b) first; then
+    # ab-ab 3, Ġ-ab 2, so (ab, ab). "abab" goes a b a b -> ab ab -> abab.
+    tokenizer = train_tokenizer(["abab abab abab"], 258)
+    assert tokenizer.merges[:2] == (("a", "b"), ("ab", "ab"))
+    assert tokenizer.merge_steps("abab") == [["a", "b", "a", "b"], ["ab", "ab"], ["abab"]]

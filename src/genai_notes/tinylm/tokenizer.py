@@ -10,6 +10,7 @@ The vocabulary and the ordered merges are all a reader's browser needs to do the
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +58,44 @@ class BPETokenizer:
     def token_bytes(self, token_id: int) -> bytes:
         """The bytes one token stands for."""
         return bytes(_CHAR_TO_BYTE[c] for c in self.vocab[token_id])
+
+    def token_strings(self, ids: Sequence[int]) -> list[str]:
+        """Each token's text, a broken UTF-8 sequence shown as U+FFFD (for showing splits)."""
+        return [self.token_bytes(i).decode("utf-8", errors="replace") for i in ids]
+
+    def merge_steps(self, piece: str) -> list[list[str]]:
+        """How BPE builds one pre-tokenised piece (a word with its leading space, say):
+        the symbols before the first merge and after each merge that applies, in rank
+        order, shown as text. The last step is the piece's tokens."""
+        symbols = [_BYTE_TO_CHAR[b] for b in piece.encode("utf-8")]
+        ranks = self._ranks
+        steps = [list(symbols)]
+        while len(symbols) > 1:
+            known = [ranks[p] for p in itertools.pairwise(symbols) if p in ranks]
+            if not known:
+                break
+            rank = min(known)
+            a, b = self.merges[rank]
+            merged: list[str] = []
+            i = 0
+            while i < len(symbols):
+                if i + 1 < len(symbols) and symbols[i] == a and symbols[i + 1] == b:
+                    merged.append(a + b)
+                    i += 2
+                else:
+                    merged.append(symbols[i])
+                    i += 1
+            symbols = merged
+            steps.append(list(symbols))
+        return [[self._show(s) for s in step] for step in steps]
+
+    @cached_property
+    def _ranks(self) -> dict[tuple[str, str], int]:
+        return {pair: rank for rank, pair in enumerate(self.merges)}
+
+    @staticmethod
+    def _show(symbol: str) -> str:
+        return bytes(_CHAR_TO_BYTE[c] for c in symbol).decode("utf-8", errors="replace")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: `{"vocab": [...], "merges": [[a, b], ...]}`."""
