@@ -3,6 +3,7 @@
  *
  * window.genaiNotes.tinyModel offers
  *   ready                 a promise that resolves to tinyModel once the weights are loaded
+ *                         (reading it the first time starts the loading)
  *   vocabSize, contextLength   (null until ready)
  *   encode(text)          token ids; decode(encode(t)) === t for every string t
  *   decode(ids)           text
@@ -359,7 +360,6 @@
   }
 
   var api = {
-    ready: null,
     vocabSize: null,
     contextLength: null,
     header: null,
@@ -376,16 +376,22 @@
   var namespace = (root.genaiNotes = root.genaiNotes || {});
   namespace.TinyLM = { Model: Model, Tokenizer: Tokenizer, fromBase64: fromBase64, base64ToBytes: base64ToBytes };
   namespace.tinyModel = api;
-  if (typeof document !== "undefined" || typeof root[WEIGHTS_GLOBAL] === "string") {
-    api.ready = loadWeights().then(function (bytes) {
-      model = new Model(bytes);
-      api.vocabSize = model.vocabSize;
-      api.contextLength = model.contextLength;
-      api.header = model.header;
-      return api;
-    });
-  } else {
-    api.ready = Promise.reject(new Error("no document and no " + WEIGHTS_GLOBAL));
-    api.ready.catch(function () {});
-  }
+  // Loading starts at the first read of `ready`, so a page that includes this script but
+  // never uses the model does not download the weights.
+  var readyPromise = null;
+  Object.defineProperty(api, "ready", {
+    enumerable: true,
+    get: function () {
+      if (!readyPromise) {
+        readyPromise = loadWeights().then(function (bytes) {
+          model = new Model(bytes);
+          api.vocabSize = model.vocabSize;
+          api.contextLength = model.contextLength;
+          api.header = model.header;
+          return api;
+        });
+      }
+      return readyPromise;
+    },
+  });
 })(typeof window !== "undefined" ? window : globalThis);

@@ -86,6 +86,24 @@ def test_tokens_and_attention_equal_python_in_the_browser(model_page: Any) -> No
     np.testing.assert_allclose(result["attention"], trained.attention(ids), atol=1e-12)
 
 
+def test_weights_load_only_when_ready_is_read(browser: Any, tmp_path: Path) -> None:
+    scripts = tmp_path / "javascripts"
+    scripts.mkdir()
+    shutil.copy(ROOT / "docs/javascripts/tinylm.js", scripts / "tinylm.js")
+    (scripts / "tinylm-weights.js").write_text(artefact.weights_script(small_model()))
+    (tmp_path / "index.html").write_text(PAGE)
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
+    page.goto((tmp_path / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    assert "tinylm-weights.js" not in requested
+    page.evaluate("() => window.genaiNotes.tinyModel.ready.then(() => true)")
+    context.close()
+    assert "tinylm-weights.js" in requested
+
+
 def test_fetch_is_refused_from_file_which_is_why_the_weights_are_a_script(
     model_page: Any,
 ) -> None:

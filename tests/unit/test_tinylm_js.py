@@ -34,6 +34,7 @@ def js() -> quickjs.Context:
     encoded = base64.b64encode(weights.to_bytes(small_model())).decode("ascii")
     context.eval(f"var window = globalThis; window.{weights.WEIGHTS_GLOBAL} = '{encoded}';")
     context.eval(SCRIPT)
+    context.eval("genaiNotes.tinyModel.ready.then((m) => { globalThis.readyGave = m; });")
     while context.execute_pending_job():
         pass
     return context
@@ -44,6 +45,7 @@ def test_ready_resolves_from_the_weights_global(js: quickjs.Context) -> None:
     assert js_call(js, "genaiNotes.tinyModel.vocabSize") == trained.vocab_size
     assert js_call(js, "genaiNotes.tinyModel.contextLength") == trained.context_length
     assert js_call(js, "genaiNotes.tinyModel.header.param_count") == trained.param_count
+    assert js_call(js, "globalThis.readyGave === genaiNotes.tinyModel")
 
 
 def test_calls_before_ready_fail_with_a_message() -> None:
