@@ -10,6 +10,7 @@ the sizes of what the site ships.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import platform
 import resource
@@ -70,6 +71,7 @@ def main() -> int:
         f"weights file {len(blob):,} bytes ({len(gzip.compress(blob)):,} gzipped); "
         f"tinylm-weights.js {len(script):,} bytes ({len(gzip.compress(script)):,} gzipped)"
     )
+    print(f"weights file sha256 {hashlib.sha256(blob).hexdigest()}")
     for sample in log.samples:
         print(f"  step {sample['step']:>4}: {sample['text']!r}")
     return 0

@@ -120,3 +120,16 @@ def test_weights_script_sets_the_global_to_the_file_in_base64() -> None:
     prefix = f'window.{weights.WEIGHTS_GLOBAL} = "'
     assert script.startswith(prefix) and script.endswith('";\n')
     assert base64.b64decode(script[len(prefix) : -3]) == artefact.weights_file(trained)
+
+
+def test_prune_keeps_the_entries_in_use_and_other_files(tmp_path: Path) -> None:
+    artefact.train_or_load(CORPUS, tmp_path, QUICK)
+    used = artefact.entry_path(tmp_path, CORPUS, QUICK)
+    stale = tmp_path / "tinylm-0123456789abcdef.bin"
+    stale.write_bytes(b"old")
+    torn = tmp_path / (used.name + ".x1.tmp")
+    torn.write_bytes(b"torn")
+    other = tmp_path / "figures.json"
+    other.write_text("{}")
+    assert artefact.prune(tmp_path, [used]) == sorted([stale, torn])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([used.name, other.name])

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "SITE_WEIGHTS_SCRIPT",
     "entry_path",
     "key",
+    "prune",
     "train_or_load",
     "weights_file",
     "weights_script",
@@ -86,6 +87,19 @@ def train_or_load(
     data = weights.to_bytes(train(corpus_texts, hp))
     _write_atomically(path, data)
     return weights.from_bytes(data)
+
+
+def prune(cache_dir: Path, keep: Iterable[Path]) -> list[Path]:
+    """Delete the tinylm entries (and stray temporary files) in `cache_dir` that are not in
+    `keep`, the `entry_path`s this build used; returns what was deleted. Other files in the
+    folder are left alone."""
+    kept = {Path(p).resolve() for p in keep}
+    removed = []
+    for path in sorted(Path(cache_dir).glob("tinylm-*")):
+        if path.resolve() not in kept and path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def weights_file(trained: TrainedModel) -> bytes:
