@@ -2,8 +2,17 @@
 in numpy (forward, backward, AdamW), cached as a build artefact and exported to a weights
 file that `docs/javascripts/tinylm.js` runs in the reader's browser.
 
-No MkDocs and no matplotlib here: the build engine calls `artefact.train_or_load` and ships
-`artefact.weights_script(...)`; figures read the returned `TrainedModel`.
+No MkDocs and no matplotlib here. The build engine does, once per build::
+
+    trained = tinylm.train_or_load(tinylm.notes_corpus(docs_dir), cache_dir)
+    # ship the weights next to docs/javascripts/tinylm.js, e.g. in on_files:
+    #   File.generated(config, tinylm.artefact.SITE_WEIGHTS_SCRIPT,
+    #                  content=tinylm.weights_script(trained))
+    tinylm.artefact.prune(cache_dir, [tinylm.artefact.entry_path(cache_dir, corpus, hp)])
+
+and pages that use the model include `javascripts/tinylm.js` (which loads the weights script
+itself at the first read of `genaiNotes.tinyModel.ready`). Figures read the `TrainedModel`:
+its `log`, `tokenizer`, `next_token_logits`, `attention` and `generate`.
 """
 
 from __future__ import annotations
