@@ -28,7 +28,16 @@
 
   var WEIGHTS_GLOBAL = "genaiNotesTinyLMWeights";
   var MAGIC = "TLM1";
-  var currentScript = typeof document !== "undefined" ? document.currentScript : null;
+  // This script's own tag, to find the weights beside it (currentScript is null when the
+  // script was added by another script after parsing, so look for the tag by name then).
+  var currentScript =
+    typeof document === "undefined"
+      ? null
+      : document.currentScript ||
+        Array.prototype.find.call(document.scripts, function (s) {
+          return /\/tinylm\.js([?#]|$)/.test(s.src);
+        }) ||
+        null;
 
   // ---------------------------------------------------------------- bytes and text
 
@@ -390,6 +399,8 @@
           api.header = model.header;
           return api;
         });
+        // A failed load (say, the weights script missing) may be retried by reading ready again.
+        readyPromise.catch(function () { readyPromise = null; });
       }
       return readyPromise;
     },

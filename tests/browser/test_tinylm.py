@@ -167,3 +167,21 @@ def test_over_http_the_binary_is_fetched_and_the_script_is_the_fallback(
     assert ("tinylm-weights.js" in requested) is not with_bin
     assert not blocked
     assert [e for e in errors if "404" not in e] == []
+
+
+def test_ready_rejects_with_the_url_when_the_weights_script_is_missing(
+    browser: Any, tmp_path: Path
+) -> None:
+    scripts = tmp_path / "javascripts"
+    scripts.mkdir()
+    shutil.copy(ROOT / "docs/javascripts/tinylm.js", scripts / "tinylm.js")
+    (tmp_path / "index.html").write_text(PAGE)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    message = page.evaluate(
+        "() => window.genaiNotes.tinyModel.ready.then(() => 'loaded', (e) => e.message)"
+    )
+    context.close()
+    assert message.startswith("could not load file://")
+    assert message.endswith("/javascripts/tinylm-weights.js")
