@@ -35,7 +35,7 @@ class Hyperparameters:
     """Standard deviation of the normal initialisation of weight matrices."""
     batch_size: int = 16
     """Sequences per optimiser step."""
-    steps: int = 360
+    steps: int = 336
     """Optimiser steps."""
     learning_rate: float = 3e-3
     """Peak learning rate, reached at the end of warm-up."""
@@ -55,9 +55,9 @@ class Hyperparameters:
     """Global gradient norm clip."""
     val_fraction: float = 0.1
     """Share of each document's tokens (its end) held out for validation."""
-    eval_every: int = 40
+    eval_every: int = 48
     """Steps between validation losses (the first and last step are always evaluated)."""
-    sample_every: int = 120
+    sample_every: int = 112
     """Steps between checkpoint samples (the first and last step always get one)."""
     sample_prompt: str = "The attention"
     """Prompt of the checkpoint samples."""
