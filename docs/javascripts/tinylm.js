@@ -251,34 +251,42 @@
     return ids.slice(Math.max(0, ids.length - this.contextLength));
   };
 
-  // The residual stream after every block for all positions, and the attention weights.
-  Model.prototype.run = function (ids) {
+  // Run positions past.ids.length .. ids.length - 1 (all of them when past is null), reusing
+  // the keys and values of earlier positions from past. Each position's arithmetic is the
+  // same whether it is run alone or with the others, so the results are identical.
+  // Returns the residual stream of the new positions, their attention rows, and the state
+  // (ids, keys, values) to pass as past next time.
+  Model.prototype.run = function (ids, past) {
     var hp = this.hp, w = this.w, d = hp.d_model, f = hp.d_ff, nh = hp.n_heads;
     var dh = d / nh, T = ids.length, scale = 1 / Math.sqrt(dh);
+    var start = past ? past.ids.length : 0;
     var x = [], t, l, h, s, i;
-    for (t = 0; t < T; t++) x.push(Float64Array.from(w.embed.subarray(ids[t] * d, (ids[t] + 1) * d)));
-    var attention = [];
+    for (t = start; t < T; t++) x.push(Float64Array.from(w.embed.subarray(ids[t] * d, (ids[t] + 1) * d)));
+    var attention = [], keys = [], values = [];
     for (l = 0; l < hp.n_layers; l++) {
       var p = "layers." + l + ".";
-      var q = [], k = [], v = [];
-      for (t = 0; t < T; t++) {
-        var a = rmsnorm(x[t], w[p + "norm1"], hp.norm_eps);
-        q.push(matvec(a, w[p + "wq"], d, d));
-        k.push(matvec(a, w[p + "wk"], d, d));
+      var q = [], k = past ? past.keys[l].slice() : [], v = past ? past.values[l].slice() : [];
+      for (t = start; t < T; t++) {
+        var a = rmsnorm(x[t - start], w[p + "norm1"], hp.norm_eps);
+        var qt = matvec(a, w[p + "wq"], d, d), kt = matvec(a, w[p + "wk"], d, d);
+        rope(qt, t, nh, dh, hp.rope_base);
+        rope(kt, t, nh, dh, hp.rope_base);
+        q.push(qt);
+        k.push(kt);
         v.push(matvec(a, w[p + "wv"], d, d));
-        rope(q[t], t, nh, dh, hp.rope_base);
-        rope(k[t], t, nh, dh, hp.rope_base);
       }
-      var layerAttention = [];
-      var heads = [];
-      for (t = 0; t < T; t++) heads.push(new Float64Array(d));
+      keys.push(k);
+      values.push(v);
+      var layerAttention = [], heads = [];
+      for (t = start; t < T; t++) heads.push(new Float64Array(d));
       for (h = 0; h < nh; h++) {
         var o = h * dh, weights = [];
-        for (t = 0; t < T; t++) {
+        for (t = start; t < T; t++) {
+          var qrow = q[t - start], head = heads[t - start];
           var row = new Float64Array(T), max = -Infinity;
           for (s = 0; s <= t; s++) {
             var dot = 0;
-            for (i = 0; i < dh; i++) dot += q[t][o + i] * k[s][o + i];
+            for (i = 0; i < dh; i++) dot += qrow[o + i] * k[s][o + i];
             row[s] = dot * scale;
             if (row[s] > max) max = row[s];
           }
@@ -286,13 +294,13 @@
           for (s = 0; s <= t; s++) { row[s] = Math.exp(row[s] - max); sum += row[s]; }
           for (s = 0; s <= t; s++) row[s] /= sum;
           for (s = 0; s <= t; s++)
-            for (i = 0; i < dh; i++) heads[t][o + i] += row[s] * v[s][o + i];
+            for (i = 0; i < dh; i++) head[o + i] += row[s] * v[s][o + i];
           weights.push(Array.from(row));
         }
         layerAttention.push(weights);
       }
       attention.push(layerAttention);
-      for (t = 0; t < T; t++) {
+      for (t = 0; t < T - start; t++) {
         var out = matvec(heads[t], w[p + "wo"], d, d);
         for (i = 0; i < d; i++) x[t][i] += out[i];
         var m = rmsnorm(x[t], w[p + "norm2"], hp.norm_eps);
@@ -302,14 +310,25 @@
         for (i = 0; i < d; i++) x[t][i] += down[i];
       }
     }
-    return { x: x, attention: attention };
+    return { x: x, attention: attention, state: { ids: ids.slice(), keys: keys, values: values } };
   };
 
+  function extends_(ids, prefix) {
+    if (ids.length <= prefix.length) return false;
+    for (var i = 0; i < prefix.length; i++) if (ids[i] !== prefix[i]) return false;
+    return true;
+  }
+
+  // Generating token by token calls this with the previous ids plus one: those calls reuse
+  // the last call's keys and values (a KV cache) until the window starts to slide.
   Model.prototype.nextTokenLogits = function (ids) {
     ids = this.checkIds(ids);
     var hp = this.hp, d = hp.d_model, V = this.vocabSize, embed = this.w.embed;
-    var run = this.run(ids);
-    var last = rmsnorm(run.x[ids.length - 1], this.w.norm_f, hp.norm_eps);
+    var past = this.past && extends_(ids, this.past.ids) ? this.past : null;
+    var run = this.run(ids, past);
+    this.past = run.state;
+    this.positionsRun = run.x.length; // for the tests: 1 when the cache was used
+    var last = rmsnorm(run.x[run.x.length - 1], this.w.norm_f, hp.norm_eps);
     var logits = new Array(V);
     for (var j = 0; j < V; j++) {
       var dot = 0, row = j * d;
@@ -320,7 +339,7 @@
   };
 
   Model.prototype.attention = function (ids) {
-    return this.run(this.checkIds(ids)).attention;
+    return this.run(this.checkIds(ids), null).attention;
   };
 
   Model.prototype.encode = function (text) { return this.tokenizer.encode(String(text)); };

@@ -104,3 +104,32 @@ def test_js_attention_weights_equal_python(js: quickjs.Context) -> None:
 def test_js_rejects_ids_outside_the_vocabulary(js: quickjs.Context) -> None:
     with pytest.raises(quickjs.JSException, match="token ids"):
         js.eval("genaiNotes.tinyModel.nextTokenLogits([1, 300])")
+
+
+def test_token_by_token_calls_reuse_the_cache_and_give_the_same_logits(
+    js: quickjs.Context,
+) -> None:
+    # Growing prompts reuse the previous call's keys and values; past the context the window
+    # slides and everything is recomputed. Either way: equal to a fresh model's logits, and
+    # to Python's.
+    trained = small_model()
+    rng = np.random.default_rng(5)
+    ids = [int(i) for i in rng.integers(0, trained.vocab_size, size=trained.context_length + 3)]
+    encoded = base64.b64encode(weights.to_bytes(trained)).decode("ascii")
+    js.eval(f"var fresh = () => genaiNotes.TinyLM.fromBase64('{encoded}');")
+    for n in (1, 2, 3, 10, 11, trained.context_length, trained.context_length + 1, len(ids)):
+        prefix = ids[:n]
+        cached = js_call(js, f"genaiNotes.tinyModel.nextTokenLogits({prefix})")
+        assert cached == js_call(js, f"fresh().nextTokenLogits({prefix})")
+        want = trained.next_token_logits(prefix)
+        np.testing.assert_allclose(cached, want, rtol=1e-5, atol=1e-5 * np.max(np.abs(want)))
+
+
+def test_one_more_token_runs_one_position(js: quickjs.Context) -> None:
+    encoded = base64.b64encode(weights.to_bytes(small_model())).decode("ascii")
+    js.eval(f"var m = genaiNotes.TinyLM.fromBase64('{encoded}'); m.nextTokenLogits([5, 6, 7]);")
+    assert js_call(js, "m.positionsRun") == 3
+    js.eval("m.nextTokenLogits([5, 6, 7, 8]);")
+    assert js_call(js, "m.positionsRun") == 1
+    js.eval("m.nextTokenLogits([5, 6, 9, 8]);")  # not an extension: all positions again
+    assert js_call(js, "m.positionsRun") == 4
