@@ -1,0 +1,125 @@
+"""The trained model as a cached build artefact.
+
+`train_or_load` trains only when no valid entry exists for `key(corpus, hyperparameters)`,
+which hashes the corpus, the bytes of every module of this package (so any code change
+retrains) and the hyperparameters, together with the numpy and tokenizers versions. The entry
+is the weights file itself (`weights.to_bytes`), written atomically and checked whole on
+reading; an entry that does not parse is retrained and replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import tokenizers
+
+from genai_notes.tinylm import weights
+from genai_notes.tinylm.config import Hyperparameters
+from genai_notes.tinylm.train import TrainedModel, train
+
+__all__ = [
+    "SITE_WEIGHTS_SCRIPT",
+    "entry_path",
+    "key",
+    "prune",
+    "train_or_load",
+    "weights_file",
+    "weights_script",
+]
+
+SITE_WEIGHTS_SCRIPT = "javascripts/tinylm-weights.js"
+"""Where the site serves the weights script: next to `javascripts/tinylm.js`, which loads it."""
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def key(corpus_texts: Sequence[str], hyperparameters: Hyperparameters) -> str:
+    """Hex SHA-256 of everything the trained weights depend on."""
+    digest = hashlib.sha256(b"genai-notes tinylm artefact v1\0")
+    digest.update(f"{len(corpus_texts)}\0".encode())
+    for text in corpus_texts:
+        data = text.encode("utf-8")
+        digest.update(f"{len(data)}\0".encode() + data)
+    for module in sorted(_PACKAGE_DIR.glob("*.py")):
+        data = module.read_bytes()
+        digest.update(f"{module.name}\0{len(data)}\0".encode() + data)
+    digest.update(json.dumps(hyperparameters.to_dict(), sort_keys=True).encode())
+    digest.update(f"\0numpy {np.__version__}\0tokenizers {tokenizers.__version__}".encode())
+    return digest.hexdigest()
+
+
+def entry_path(cache_dir: Path, corpus_texts: Sequence[str], hp: Hyperparameters) -> Path:
+    """The cache file of a corpus and hyperparameters."""
+    return Path(cache_dir) / f"tinylm-{key(corpus_texts, hp)[:32]}.bin"
+
+
+def train_or_load(
+    corpus_texts: Sequence[str],
+    cache_dir: Path,
+    hyperparameters: Hyperparameters | None = None,
+) -> TrainedModel:
+    """The trained model for a corpus: from the cache when a valid entry exists, else trained
+    (about a minute and a half of CPU with the default hyperparameters) and stored.
+
+    Args:
+        corpus_texts: The documents in a fixed order (the notes' pages sorted by path).
+        cache_dir: Folder of the cache entries; created when missing.
+        hyperparameters: Defaults to `Hyperparameters()`.
+
+    Returns:
+        The model, always as parsed from the entry's bytes, so a cold and a warm build see
+        the same values.
+    """
+    hp = hyperparameters or Hyperparameters()
+    path = entry_path(cache_dir, corpus_texts, hp)
+    try:
+        return weights.from_bytes(path.read_bytes())
+    except FileNotFoundError:
+        pass
+    except weights.CorruptWeightsError:
+        pass  # a torn or tampered entry is a miss; training replaces it below
+    data = weights.to_bytes(train(corpus_texts, hp))
+    _write_atomically(path, data)
+    return weights.from_bytes(data)
+
+
+def prune(cache_dir: Path, keep: Iterable[Path]) -> list[Path]:
+    """Delete the tinylm entries (and stray temporary files) in `cache_dir` that are not in
+    `keep`, the `entry_path`s this build used; returns what was deleted. Other files in the
+    folder are left alone."""
+    kept = {Path(p).resolve() for p in keep}
+    removed = []
+    for path in sorted(Path(cache_dir).glob("tinylm-*")):
+        if path.resolve() not in kept and path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def weights_file(trained: TrainedModel) -> bytes:
+    """The binary weights file (for fetching over HTTP, or for tools)."""
+    return weights.to_bytes(trained)
+
+
+def weights_script(trained: TrainedModel) -> str:
+    """The text of `tinylm-weights.js`, the weights in base64 as a classic script, which is
+    what the browser loads (it works from `file://`, where `fetch` does not)."""
+    return weights.weights_js(weights.to_bytes(trained))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
