@@ -62,8 +62,9 @@ def test_bad_formula_names_page_and_line_and_shows_an_error_box(tmp_path: Path) 
     project = _mini_site(tmp_path, page)
     result = _build(project)
     assert "docs/index.md:6:1: cannot render the formula" in result.stderr
-    assert "docs/index.md:9:10: cannot render the formula «\\nosuchcommand{x}»: unknown command" in (
-        result.stderr
+    assert (
+        "docs/index.md:9:10: cannot render the formula «\\nosuchcommand{x}»: unknown command"
+        in (result.stderr)
     )
     assert result.stderr.count("WARNING") == 2  # one message per bad formula, nothing bogus
     assert "Traceback" not in result.stderr
