@@ -3,10 +3,9 @@
 Variants, each built in a fresh ``python -m mkdocs build`` process and interleaved round by
 round so that a change in the machine's load hits them all alike:
 
-1. ``floor``: the plugin with ``figures: false``, the site without figure drawing. Math,
-   computed numbers and the glossary stay on (``enabled: false`` would also drop them, so it
-   would measure a different, cheaper site and not the cost of figures); figure blocks are
-   then left as code blocks.
+1. ``floor``: the plugin switched off entirely (``enabled: false``): plain Material, with raw
+   TeX, raw ``{{ }}`` and figure blocks left as code. Every cost of the plugin (MathML,
+   computed numbers, the glossary page, figures) is measured against it.
 2. ``warm``: every figure in the cache.
 3. ``cold``: an empty cache (emptied before every run).
 4. ``edit-page``: warm, after appending a line to one Markdown page; ``edit-figure``: warm,
@@ -26,6 +25,10 @@ with the descendants it reaped), and peak resident memory, read by the child its
 with ``getrusage``: ``RUSAGE_SELF`` for the build process and ``RUSAGE_CHILDREN`` for the
 largest figure worker. The child also reports whether it imported matplotlib, and the build's
 ``figures: N drawn, M from the cache`` line is checked for each variant.
+
+Then save-to-reload under ``mkdocs serve`` (warm cache) is timed for a one-paragraph edit,
+with and without ``--dirty``: from the write of the page to the first answer that holds the
+new paragraph.
 
 Then every page of the warm build is weighed as a reader downloads it: its HTML, the figures
 it shows (both themes' SVGs: an ``<img>`` hidden by CSS is still fetched), the styles and
@@ -58,7 +61,7 @@ import yaml
 from genai_notes.figures import blocks, catalogue, registry
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("docs", "includes", "overrides", "mkdocs.yml")
+COPIED = ("docs", "includes", "overrides", "scripts/hooks", "pyproject.toml", "mkdocs.yml")
 PAGE_LIMIT = 500 * 1024
 EDITED_PAGE = "week1/prompts.md"
 FIGURE_PAGE = "week1/lifecycle.md"
@@ -150,7 +153,8 @@ class Variant:
 def main() -> int:
     """Set up the copies, run every variant, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reps", type=int, default=5, help="runs of each variant (>= 5)")
+    parser.add_argument("--reps", type=int, default=11, help="runs of each variant (>= 11)")
+    parser.add_argument("--reloads", type=int, default=3, help="timed reloads under serve")
     parser.add_argument("--scale-reps", type=int, default=3, help="runs of each 10x variant")
     parser.add_argument("--copies", type=int, default=10, help="size of the scaled site")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -174,6 +178,8 @@ def main() -> int:
         print()
         print(_table(ordered, floors={"": base["floor"], "10x": scale["floor"]}))
         print(_notes(args, base["cold"].runs[0].drawn, scale["cold"].runs[0].drawn))
+        print(_cold_speed(base["cold"], scale["cold"]))
+        print(_reloads(base["warm"].config, args.reloads))
         print(_weights(base["warm"].site))
         print(f"\nBench time: {(time.perf_counter() - started) / 60:.1f} min; files in {work}")
     finally:
@@ -200,8 +206,9 @@ def _copy_project(target: Path) -> Path:
     target.mkdir(parents=True)
     for name in COPIED:
         source = ROOT / name
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, target / name)
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / name)
     (target / "benchfigs.py").write_text(BENCH_FIGURES, encoding="utf-8")
@@ -234,7 +241,7 @@ def _variants(project: Path, work: Path, prefix: str) -> dict[str, Variant]:
         module.write_text(text, encoding="utf-8")
 
     with_cache = _config(project, "cached", {"cache_dir": str(cache)})
-    floor = _config(project, "floor", {"figures": False})
+    floor = _config(project, "floor", {"enabled": False})
     return {
         "floor": Variant(f"{prefix}floor", floor, site("floor")),
         "cold": Variant(f"{prefix}cold", with_cache, site("cold"), empty_cache),
@@ -248,7 +255,7 @@ def _variants(project: Path, work: Path, prefix: str) -> dict[str, Variant]:
 
 def _config(project: Path, name: str, options: dict[str, Any]) -> Path:
     """An ``INHERIT: mkdocs.yml`` config that sets genai-notes options (lists are replaced)."""
-    parent = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    parent = _read_config(project / "mkdocs.yml")
     plugins = []
     for entry in parent.get("plugins", []):
         plugin_name = entry if isinstance(entry, str) else next(iter(entry))
@@ -266,6 +273,18 @@ def _config(project: Path, name: str, options: dict[str, Any]) -> Path:
     return path
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose ``!ENV`` values the bench does not need."""
+
+
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return data
+
+
 def _scaled_project(target: Path, copies: int) -> Path:
     """The site plus ``copies - 1`` copies of every page under ``copies/NN/``.
 
@@ -275,7 +294,7 @@ def _scaled_project(target: Path, copies: int) -> Path:
     project = _copy_project(target)
     sys.path.insert(0, str(project))  # for benchfigs
     figures = registry.collect([*registry.BUILTIN_MODULES, "benchfigs"])
-    parent = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    parent = _read_config(project / "mkdocs.yml")
     nav = list(parent["nav"])
     docs = project / "docs"
     pages = sorted(p for p in docs.rglob("*.md"))
@@ -436,10 +455,80 @@ def _notes(args: argparse.Namespace, figures: int, scaled: int) -> str:
         f"{args.copies}x site: {scaled}.\n"
         f"Runs: {args.reps} per variant, {args.scale_reps} per {args.copies}x variant "
         "(fewer, to keep the bench short), interleaved in rounds: cold, warm, edits, floor.\n"
-        "x floor: ratio of medians to the floor of the same site (figures: false). "
+        "x floor: ratio of medians to the floor of the same site (the plugin off). "
         "CPU: user + system time of the build and its workers.\n"
         "Peak RSS: the build process, and the largest figure worker (0: none started)."
     )
+
+
+def _cold_speed(*colds: Variant) -> str:
+    lines = []
+    for cold in colds:
+        wall = statistics.median(r.wall for r in cold.runs)
+        drawn = cold.runs[0].drawn
+        lines.append(f"{cold.name}: {drawn} figures in {wall:.1f} s wall, {drawn / wall:.1f} per s")
+    return "\nCold builds (each figure function called once per miss):\n" + "\n".join(lines)
+
+
+def _reloads(config: Path, count: int) -> str:
+    """Median save-to-reload of ``mkdocs serve``, plain and ``--dirty``, for a paragraph edit."""
+    rows = []
+    for flags in ((), ("--dirty",)):
+        times = [t for t in _serve_times(config, flags, count) if t is not None]
+        shown = f"{statistics.median(times):.2f} s" if times else "no reload seen"
+        rows.append(f"| {' '.join(('serve', *flags))} | {len(times)} | {shown} |")
+    return "\n".join(
+        [
+            "\nSave-to-reload under serve:",
+            "| Command | Reloads | Median |",
+            "| --- | ---: | ---: |",
+            *rows,
+        ]
+    )
+
+
+def _serve_times(config: Path, flags: tuple[str, ...], count: int) -> list[float | None]:
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), *flags]
+    command += ["--dev-addr", f"127.0.0.1:{port}"]
+    page = config.parent / "docs" / EDITED_PAGE
+    base = urlsplit(os.environ.get("SITE_URL", "")).path.strip("/")
+    path = "/".join(part for part in (base, EDITED_PAGE.removesuffix(".md")) if part)
+    url = f"http://127.0.0.1:{port}/{path}/"
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def served(marker: str, seconds: float) -> float | None:
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if marker in response.read().decode("utf-8"):
+                        return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return None
+
+    try:
+        if served("</html>", 120) is None:
+            return []
+        found: list[float | None] = []
+        for number in range(count):
+            marker = f"Reload marker {number} {'-'.join(flags)}."
+            start = time.perf_counter()
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+            waited = served(marker, 60)
+            found.append(None if waited is None else time.perf_counter() - start)
+            time.sleep(1.0)
+        return found
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 class _Assets(HTMLParser):
