@@ -3,10 +3,7 @@ script beside it, and its tokens, logits and attention equal the Python model's.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +13,7 @@ import pytest
 
 from genai_notes.tinylm import artefact
 from tests.browser.helpers import guard
+from tests.site.helpers import serve_folder
 from tests.unit.tinylm_helpers import small_model
 
 pytestmark = pytest.mark.browser
@@ -117,19 +115,8 @@ def test_fetch_is_refused_from_file_which_is_why_the_weights_are_a_script(
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """tmp_path over HTTP on 127.0.0.1 (the fetch route needs http:)."""
-    handler = functools.partial(QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serve_folder(tmp_path) as url:
+        yield url
 
 
 def write_http_page(root: Path, with_bin: bool) -> None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import tokenizers
 
+from genai_notes.engine.files import write_atomically
 from genai_notes.tinylm import weights
 from genai_notes.tinylm.config import Hyperparameters
 from genai_notes.tinylm.train import TrainedModel, train
@@ -85,7 +84,7 @@ def train_or_load(
     except weights.CorruptWeightsError:
         pass  # a torn or tampered entry is a miss; training replaces it below
     data = weights.to_bytes(train(corpus_texts, hp))
-    _write_atomically(path, data)
+    write_atomically(path, data)
     return weights.from_bytes(data)
 
 
@@ -111,15 +110,3 @@ def weights_script(trained: TrainedModel) -> str:
     """The text of `tinylm-weights.js`, the weights in base64 as a classic script, which is
     what the browser loads (it works from `file://`, where `fetch` does not)."""
     return weights.weights_js(weights.to_bytes(trained))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
