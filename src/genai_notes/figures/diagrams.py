@@ -23,6 +23,7 @@ from genai_notes.figures._drawing import (
 )
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished
 from genai_notes.science.sampling import softmax
 
 if TYPE_CHECKING:
@@ -360,7 +361,9 @@ def transformer(
         if len(placed) == 2:
             _draw_cross(ax, placed[0], placed[1], (xs[0], xs[1]), theme)
 
-    return FigureResult(_transformer_table(stacks, n_layers), draw, width=width, height=height)
+    return FigureResult(
+        _transformer_table(stacks, n_layers), finished(draw), width=width, height=height
+    )
 
 
 def _transformer_table(stacks: list[list[_Block]], n_layers: int) -> Table:
@@ -457,7 +460,7 @@ def attention(
     def draw(fig: Figure, theme: Theme) -> None:
         _draw_attention(fig, theme, weights, kept, outputs, list(tokens))
 
-    return FigureResult(table, draw, width=7.0, height=3.0 + 0.15 * n_tokens)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0 + 0.15 * n_tokens)
 
 
 def _draw_attention(

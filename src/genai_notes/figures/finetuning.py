@@ -16,6 +16,7 @@ import numpy as np
 from genai_notes.figures._drawing import _arrow, _box, _canvas
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished
 from genai_notes.science import metrics, peft, scaling, units
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def lora_rank(
         ax.legend(loc="upper left")
         ax.grid(which="minor", visible=False)
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.0)
 
 
 # --- A worked ROUGE example ----------------------------------------------------------------
@@ -260,7 +261,7 @@ def rouge_example(
         ax.set_ylim(-1.32, 1.45)
         ax.axis("off")
 
-    return FigureResult(table, draw, width=7.0, height=2.9)
+    return FigureResult(table, finished(draw), width=7.0, height=2.9)
 
 
 def _draw_row(
@@ -449,7 +450,7 @@ def memory_by_method(
             fontsize=9,
         )
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.0)
 
 
 def _label_height(bar_top: float, tallest: float, gpus: list[float]) -> float:
@@ -555,7 +556,7 @@ def lora_diagram(
         _draw_lora_training(ax, d, k, r, alpha, counts, theme)
         _draw_lora_merged(ax, d, k, r, alpha, theme)
 
-    return FigureResult(table, draw, width=7.0, height=3.7)
+    return FigureResult(table, finished(draw), width=7.0, height=3.7)
 
 
 def _draw_lora_training(
@@ -748,7 +749,7 @@ def bleu_precisions(
         )
         fig.legend(loc="outside lower center", ncols=6, fontsize=9, handlelength=1.4)
 
-    return FigureResult(table, draw, width=7.0, height=4.3)
+    return FigureResult(table, finished(draw), width=7.0, height=4.3)
 
 
 # --- Training compute: fine-tuning against pre-training ------------------------------------
@@ -873,4 +874,4 @@ def compute_comparison(
         ax.grid(which="minor", visible=False)
         ax.legend(loc="upper right")
 
-    return FigureResult(table, draw, width=7.0, height=3.4)
+    return FigureResult(table, finished(draw), width=7.0, height=3.4)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished
 from genai_notes.science import formats, memory, units
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def weights_per_format(
         ax.set_xlabel(f"memory to store {_count(n_params)} parameters ({unit})")
         ax.grid(axis="y", visible=False)
 
-    return FigureResult(table, draw, width=7.0, height=3.0)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0)
 
 
 @figure("memory.per_format_table")
@@ -212,7 +213,7 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
         ax.set_ylabel("bytes per parameter")
         ax.grid(axis="x", visible=False)
 
-    return FigureResult(table, draw, width=7.0, height=4.2)
+    return FigureResult(table, finished(draw), width=7.0, height=4.2)
 
 
 def _draw_stack(ax: Axes, x: float, breakdown: memory.MemoryBreakdown, theme: Theme) -> None:
@@ -308,7 +309,7 @@ def bit_layouts(
         ax.set_ylim(-len(reps) * 1.5 + 0.6, 2.6)
         ax.axis("off")
 
-    return FigureResult(table, draw, width=7.0, height=2.9)
+    return FigureResult(table, finished(draw), width=7.0, height=2.9)
 
 
 def _draw_bits(
@@ -453,7 +454,7 @@ def zero_stages(
             color=theme.muted,
         )
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.0)
 
 
 # --- Weights of well-known models -----------------------------------------------------------
@@ -544,4 +545,4 @@ def model_weights(
         _thousands(ax.xaxis, max(all_gb))
         fig.legend(loc="outside lower center", ncols=len(formats), fontsize=9)
 
-    return FigureResult(table, draw, width=7.0, height=4.5)
+    return FigureResult(table, finished(draw), width=7.0, height=4.5)

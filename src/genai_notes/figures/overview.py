@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from genai_notes.figures._drawing import _box, _canvas
 from genai_notes.figures.base import FigureResult, Length, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -99,7 +100,7 @@ def use_cases(highlight: UseCase = "none") -> FigureResult:
             _spoke_arrow(ax, centre, hub, (x, y), spoke, colour)
             _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt)}", colour, theme)
 
-    return FigureResult(table, draw, width=7.0, height=3.4)
+    return FigureResult(table, finished(draw), width=7.0, height=3.4)
 
 
 def _short(text: str, limit: int = 27) -> str:
@@ -288,4 +289,4 @@ def in_context_gains(
         ax.legend(loc="upper left")
         ax.set_title(f"reported in {GPT3_SOURCE}", fontsize=8, color=theme.muted)
 
-    return FigureResult(table, draw, width=7.0, height=3.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.6)

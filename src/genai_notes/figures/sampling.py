@@ -13,6 +13,7 @@ import numpy as np
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished
 from genai_notes.science import sampling
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def temperature(
         ax.grid(axis="x", visible=False)
         ax.legend(loc="best", title="temperature", title_fontsize=9, fontsize=9, alignment="left")
 
-    return FigureResult(table, draw, width=7.0, height=3.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.6)
 
 
 # --------------------------------------------------------------------------- top-k, top-p
@@ -173,7 +174,7 @@ def top_k_top_p(
         left.set_xlabel("tokens")
         _legend(fig, theme)
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.0)
 
 
 def _filter_panel(
@@ -342,7 +343,7 @@ def greedy_vs_sampled(
             color=theme.muted,
         )
 
-    return FigureResult(table, draw, width=7.0, height=height)
+    return FigureResult(table, finished(draw), width=7.0, height=height)
 
 
 def _word_row(

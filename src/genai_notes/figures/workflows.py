@@ -26,6 +26,7 @@ from genai_notes.figures._drawing import (
 )
 from genai_notes.figures.base import FigureResult, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -281,7 +282,7 @@ def lifecycle(highlight: Stage = "none") -> FigureResult:
         _draw_cycle(ax, stages[2], theme)
         _draw_lifecycle_loops(ax, stages, theme)
 
-    return FigureResult(_lifecycle_table(stages), draw, width=width, height=height)
+    return FigureResult(_lifecycle_table(stages), finished(draw), width=width, height=height)
 
 
 # --- RLHF ------------------------------------------------------------------------------------
@@ -571,7 +572,7 @@ def rlhf_loop(
         reward = nodes[2]
         _arrow(ax, [start, _edge(reward, "right")], theme.series[0], dashed=True)
 
-    return FigureResult(_rlhf_table(nodes, pairs), draw, width=width, height=height)
+    return FigureResult(_rlhf_table(nodes, pairs), finished(draw), width=width, height=height)
 
 
 # --- retrieval-augmented generation ----------------------------------------------------------
@@ -893,4 +894,4 @@ def rag_pipeline(
         _draw_rag_lanes(ax, nodes, theme)
         _draw_window(ax, nodes[7], budget, theme)
 
-    return FigureResult(_rag_table(nodes, budget), draw, width=width, height=height)
+    return FigureResult(_rag_table(nodes, budget), finished(draw), width=width, height=height)
