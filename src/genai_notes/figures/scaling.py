@@ -459,7 +459,7 @@ def pf_days(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: B006
             label = format_number(value, ",.0f")
             if other is not None and abs(other / value - 1) > 0.005:
                 label += f" ({format_number(other, ',.0f')})"
-            _offset_label(ax, label, (right, yi), (8, 0), theme)
+            _offset_label(ax, label, (right, float(yi)), (8, 0), theme)
         ax.set_xscale("log")
         ax.set_xlim(min(computed) / 1.6, max(computed) * 3.5)
         _readable_log_ticks(ax, min(computed) / 1.6, max(computed) * 3.5, phone=is_phone(fig))

@@ -19,7 +19,7 @@ to ticks, axis labels and legends and raises any smaller text to the floor.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -275,7 +275,7 @@ def finish(fig: Figure) -> None:
         for text in legend.get_texts():
             text.set_fontsize(size.label)
     for text in fig.findobj(Text):
-        if isinstance(text, Text) and text.get_text() and text.get_fontsize() < size.note:
+        if isinstance(text, Text) and text.get_text() and float(text.get_fontsize()) < size.note:
             text.set_fontsize(size.note)
 
 
@@ -332,7 +332,7 @@ def legend(
     if is_phone(fig):
         fig.legend(handles=handles, loc="outside lower center", ncols=phone_ncols, **kwargs)
     else:
-        ax.legend(handles=handles, loc=loc, **kwargs)
+        ax.legend(handles=handles, loc=cast(Any, loc), **kwargs)
 
 
 def wrap(text: str, width: int) -> str:
