@@ -77,6 +77,7 @@ CONCEPTS: dict[str, str] = {
     "optimizer states": "ochre",
     "activations": "pink",
     "overhead": "violet",
+    "quantization constants": "violet",
     "GPU memory": "text",
     # sampling and decoding
     "kept": "blue",
