@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from genai_notes.figures.style import Theme
 
 Point = tuple[float, float]
-FONT = 8.5  # diagram text; the brief's minimum is 8 pt
+FONT = 9.5  # diagram text: 12.7 px in the wide drawing (style.WIDE.note)
 TIMES = "\u00d7"  # the multiplication sign, as in "N \u00d7 layers"
 
 
