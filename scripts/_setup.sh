@@ -29,4 +29,18 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     -c constraints.txt -e ".[test]"
   echo "$want" >"$stamp"
 fi
+# The site's npm packages (the math font the build copies into the site).
+if [ -f package-lock.json ]; then
+  npm_stamp=node_modules/.genai-notes-installed
+  npm_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      echo "genai-notes needs npm to install the math font (apt-get install npm)." >&2
+      exit 1
+    fi
+    echo "Installing the site's npm packages ..." >&2
+    npm ci --no-audit --no-fund --silent
+    echo "$npm_want" >"$npm_stamp"
+  fi
+fi
 export PATH="$ROOT/.venv/bin:$PATH"

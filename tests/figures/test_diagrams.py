@@ -209,7 +209,7 @@ def test_objectives_default_is_the_courses_sentence_under_each_objective() -> No
     assert column(result, "target") == [
         "teacher",
         "teacher teaches the student",  # ... and predicts each next one
-        "<X> teaches the",
+        "<X> teaches the <Y>",  # the dropped span after its sentinel, then a final one
     ]
     assert [f.split(" (")[0] for f in column(result, "model family")] == [
         "encoder-only",
@@ -222,7 +222,7 @@ def test_objectives_take_their_own_sentence_mask_and_span() -> None:
     params = {"tokens": ["a", "b", "c", "d"], "masked": 3, "span_start": 0, "span_length": 1}
     result = fig("diagrams.pretraining_objectives").call(params)
     assert column(result, "input") == ["a b c [MASK]", "a b c", "<X> b c d"]
-    assert column(result, "target") == ["d", "b c d", "<X> a"]
+    assert column(result, "target") == ["d", "b c d", "<X> a <Y>"]
 
 
 @pytest.mark.parametrize(

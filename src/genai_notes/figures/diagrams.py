@@ -594,7 +594,9 @@ def _matrix_axes(ax: Axes, columns: list[str], rows: list[str], xlabel: str, yla
 # --- pre-training objectives as token diagrams -------------------------------------------------
 
 _OBJECTIVE_TOKENS = ["The", "teacher", "teaches", "the", "student"]
-MASK, SENTINEL = "[MASK]", "<X>"
+MASK, SENTINEL, FINAL = "[MASK]", "<X>", "<Y>"
+"""The sentinels are named as in the T5 paper's Figure 2 (Raffel et al. 2020); the target
+ends with a final sentinel."""
 
 
 @dataclass(frozen=True)
@@ -632,7 +634,7 @@ def _objectives(
             "Span corruption",
             "encoder-decoder (sequence-to-sequence), e.g. T5",
             corrupted,
-            [SENTINEL, *span],
+            [SENTINEL, *span, FINAL],
             "the decoder rebuilds the span that a sentinel token replaced",
         ),
     ]
@@ -790,7 +792,7 @@ def _token_boxes(
     for token, w in zip(tokens, widths, strict=True):
         if token == MASK:
             fill, edge, colour = theme.colour("masked"), theme.colour("masked"), theme.on_fill
-        elif token == SENTINEL:
+        elif token in (SENTINEL, FINAL):
             fill, edge, colour = theme.colour("sentinel"), theme.colour("sentinel"), theme.on_fill
         elif target:
             fill, edge, colour = theme.colour("predicted"), theme.colour("predicted"), theme.on_fill
