@@ -102,7 +102,8 @@ def test_no_figure_text_is_below_11_px_wide_or_on_a_phone(name: str) -> None:
 
 
 def _smallest_base(sizes: list[float]) -> float:
-    """The smallest size that is not a mathtext super- or subscript (70% of a size present)."""
-    present = {round(s, 2) for s in sizes}
-    bases = [s for s in sizes if not any(abs(s / 0.7 - p) < 0.02 for p in present)]
+    """The smallest size that is not a mathtext super- or subscript: mathtext sets scripts at
+    about 70% of their base (60-75% after its rounding), a base that is present too."""
+    present = set(sizes)
+    bases = [s for s in sizes if not any(0.6 <= s / p <= 0.75 for p in present)]
     return min(bases)

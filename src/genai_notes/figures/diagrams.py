@@ -14,12 +14,15 @@ import numpy as np
 from genai_notes.figures._drawing import (
     FONT,
     TIMES,
+    FlowStep,
     Point,
     _arrow,
     _box,
     _canvas,
     _readable_on,
     _wrap,
+    draw_flow,
+    flow_height,
 )
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
@@ -47,7 +50,7 @@ _HEIGHTS: dict[str, float] = {
 }
 _GAP = 0.13  # between blocks (inches)
 _FRAME_PAD = 0.14  # extra room inside and outside the frame of the repeated layer
-_BOX_W = 1.9
+_BOX_W = 2.1
 _MARGIN = 0.12
 
 
@@ -85,7 +88,7 @@ def _encoder_blocks(d_model: int, n_heads: int, d_ff: int) -> list[_Block]:
             f"Input embedding + positional encoding (d_model = {d_model})",
             "embed",
             f"turns each token ID into a {d_model}-number vector and adds its position",
-            shown=f"Input embedding\n+ positional encoding\nd_model = {d_model}",
+            shown=f"Input embedding\n+ positional encoding\n$d_{{\\mathrm{{model}}}}$ = {d_model}",
         ),
         _Block(
             "encoder",
@@ -101,6 +104,7 @@ def _encoder_blocks(d_model: int, n_heads: int, d_ff: int) -> list[_Block]:
             "sublayer",
             f"the same two-layer network at each position: {d_model} → {d_ff} → {d_model}",
             True,
+            shown=f"Feed-forward ($d_{{\\mathrm{{ff}}}}$ = {d_ff})",
         ),
         _add_norm("encoder"),
     ]
@@ -116,7 +120,7 @@ def _decoder_blocks(n_heads: int, d_model: int, d_ff: int, *, cross: bool) -> li
             f"{embed} + positional encoding (d_model = {d_model})",
             "embed",
             f"turns each token ID into a {d_model}-number vector and adds its position",
-            shown=f"{embed}\n+ positional encoding\nd_model = {d_model}",
+            shown=f"{embed}\n+ positional encoding\n$d_{{\\mathrm{{model}}}}$ = {d_model}",
         ),
         _Block(
             "decoder",
@@ -146,6 +150,7 @@ def _decoder_blocks(n_heads: int, d_model: int, d_ff: int, *, cross: bool) -> li
             "sublayer",
             f"the same two-layer network at each position: {d_model} → {d_ff} → {d_model}",
             True,
+            shown=f"Feed-forward ($d_{{\\mathrm{{ff}}}}$ = {d_ff})",
         ),
         _add_norm("decoder"),
     ]
@@ -315,14 +320,12 @@ def _draw_cross(
         linewidth=1.3,
     )
     ax.text(
-        x_mid + 0.05,
-        cross.y + 0.04,
-        "keys,\nvalues",
-        ha="left",
+        (xs[0] + x_mid) / 2,
+        rise + 0.04,
+        "keys, values",
+        ha="center",
         va="bottom",
-        fontsize=8,
         color=theme.text,
-        linespacing=1.05,
     )
 
 
@@ -352,8 +355,12 @@ def transformer(
     stacks = _transformer_stacks(variant, d_model, n_heads, d_ff)
     placed = [_place(blocks, _MARGIN) for blocks in stacks]
     width, height = 7.0, max(_top(p) for p in placed) + _MARGIN
+    flow = _transformer_flow(stacks, n_layers)
 
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, flow)
+            return
         ax = _canvas(fig, width, height)
         xs = [2.05, 4.95] if len(placed) == 2 else [width / 2]
         for column, cx in zip(placed, xs, strict=True):
@@ -363,8 +370,30 @@ def transformer(
             _draw_cross(ax, placed[0], placed[1], (xs[0], xs[1]), theme)
 
     return FigureResult(
-        _transformer_table(stacks, n_layers), finished(draw), width=width, height=height
+        _transformer_table(stacks, n_layers),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(flow),
     )
+
+
+def _transformer_flow(stacks: list[list[_Block]], n_layers: int) -> list[FlowStep]:
+    """The phone reflow: each stack's runs of blocks, bottom to top, one box per run."""
+    steps: list[FlowStep] = []
+    for blocks in stacks:
+        runs: list[list[_Block]] = []
+        for block in blocks:
+            if runs and runs[-1][0].repeated == block.repeated:
+                runs[-1].append(block)
+            else:
+                runs.append([block])
+        for run in runs:
+            stack = run[0].stack.capitalize()
+            title = f"{stack} layer, {TIMES} {n_layers}" if run[0].repeated else stack
+            body = " \u2192 ".join((b.shown or b.name).replace("\n", " ") for b in run)
+            steps.append(FlowStep(title, body))
+    return steps
 
 
 def _transformer_table(stacks: list[list[_Block]], n_layers: int) -> Table:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from genai_notes.figures._drawing import (
     FONT,
     TIMES,
+    FlowStep,
     Point,
     _arrow,
     _box,
@@ -23,10 +24,12 @@ from genai_notes.figures._drawing import (
     _Node,
     _readable_on,
     _wrap,
+    draw_flow,
+    flow_height,
 )
 from genai_notes.figures.base import FigureResult, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
-from genai_notes.figures.style import finished
+from genai_notes.figures.style import finished, is_phone
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -274,15 +277,38 @@ def lifecycle(highlight: Stage = "none") -> FigureResult:
     """
     stages = _lifecycle_stages()
     width, height = 7.0, 4.0
+    titles = {s.key: s.title for s in stages}
+    steps = [
+        FlowStep(
+            f"{number}. {stage.title}",
+            "; ".join(step.label for step in stage.steps)
+            + (", then round again" if stage.key == "adapt and align" else ""),
+            emphasis=stage.key == highlight,
+        )
+        for number, stage in enumerate(stages, start=1)
+    ]
+    notes = [
+        f"Dashed back: {titles[source]} \u2192 {titles[target]}: {label}."
+        for source, target, label in _LOOPS[2:]
+    ]
 
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, steps, notes)
+            return
         ax = _canvas(fig, width, height)
         for stage in stages:
             _draw_stage(ax, stage, theme, stage.key == highlight)
         _draw_cycle(ax, stages[2], theme)
         _draw_lifecycle_loops(ax, stages, theme)
 
-    return FigureResult(_lifecycle_table(stages), finished(draw), width=width, height=height)
+    return FigureResult(
+        _lifecycle_table(stages),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(steps, notes),
+    )
 
 
 # --- RLHF ------------------------------------------------------------------------------------
@@ -560,6 +586,18 @@ def _draw_grid_labels(ax: Axes, corner: Point, n: int, cell: float, theme: Theme
     )
 
 
+# The nodes' descriptions with their symbols in mathtext, for the phone reflow.
+_RLHF_PHONE_TEXT = {
+    "Prompt dataset": "supplies a prompt $x$",
+    "Policy LLM": "the model being tuned, initialised from the SFT model; generates a "
+    "completion $y$",
+    "Reward model": "scores the prompt and completion with one number, the reward $r$",
+    "Reference model": "a frozen copy of the SFT model; "
+    r"$\mathrm{KL}=\log\pi_{\mathrm{RL}}(y|x)-\log\pi_{\mathrm{SFT}}(y|x)$",
+    "PPO update": "changes the policy's weights to raise $R$, then the loop starts again",
+}
+
+
 @figure("diagrams.rlhf_loop")
 def rlhf_loop(
     beta: Annotated[float, Range(0.0, 10.0)] = 0.02,
@@ -576,7 +614,27 @@ def rlhf_loop(
     floor = 0.22  # the drawing's lowest point (inches); the canvas starts there
     width, height = 7.0, 4.35 - floor
 
+    flow = [
+        FlowStep(
+            "Step 2: reward-model data",
+            f"labelers rank $K$ = {k} completions of a prompt: {len(pairs)} pairs, each "
+            r"trains the reward model with loss $-\log\sigma(r_w-r_l)$",
+        ),
+        *(
+            FlowStep(
+                f"Step 3: {n.name}" if i == 0 else n.name,
+                _RLHF_PHONE_TEXT.get(n.name, n.does),
+                emphasis=i == 1,
+            )
+            for i, n in enumerate(nodes)
+        ),
+    ]
+    notes = ["The PPO update gives the policy new weights, and the loop starts again."]
+
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, flow, notes)
+            return
         ax = _canvas(fig, width, height)
         ax.set_ylim(floor, floor + height)
         _draw_rlhf_loop(ax, nodes, theme)
@@ -586,7 +644,13 @@ def rlhf_loop(
         path = [start, (reward[0], start[1]), reward]
         _arrow(ax, path, theme.colour("reward"), dashed=True)
 
-    return FigureResult(_rlhf_table(nodes, pairs), finished(draw), width=width, height=height)
+    return FigureResult(
+        _rlhf_table(nodes, pairs),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(flow, notes),
+    )
 
 
 # --- retrieval-augmented generation ----------------------------------------------------------
@@ -902,10 +966,28 @@ def rag_pipeline(
         )
     nodes = _rag_nodes(chunk_tokens, overlap_tokens, budget)
     width, height = 7.0, 4.2
+    flow = [
+        FlowStep(("Offline: " if i == 0 else "Online: " if i == 4 else "") + n.name, n.does)
+        for i, n in enumerate(nodes)
+    ]
+    window = ", ".join(f"{label} {tokens:,}" for label, tokens in budget.parts())
+    notes = [
+        "The vector store is built once, offline; the retrieval searches it for every question.",
+        f"Context window, {budget.window:,} tokens: {window}.",
+    ]
 
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, flow, notes)
+            return
         ax = _canvas(fig, width, height)
         _draw_rag_lanes(ax, nodes, theme)
         _draw_window(ax, nodes[7], budget, theme)
 
-    return FigureResult(_rag_table(nodes, budget), finished(draw), width=width, height=height)
+    return FigureResult(
+        _rag_table(nodes, budget),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(flow, notes),
+    )
