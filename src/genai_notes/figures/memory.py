@@ -330,7 +330,14 @@ def bit_layouts(
         for row, rep in enumerate(reps):
             _draw_bits(ax, -row * 1.5, rep, colours, theme)
         _bits_legend(ax, colours, theme)
-        ax.text(0.0, 1.0, f"value {value:.15g}", color=theme.muted, fontsize=9, va="center")
+        ax.text(
+            0.0,
+            1.0,
+            f"value {format_number(value, '.15g')}",
+            color=theme.muted,
+            fontsize=9,
+            va="center",
+        )
         ax.text(33.0, 1.0, "stored value", color=theme.muted, fontsize=9, va="center")
         ax.text(45.0, 1.0, "abs. error", color=theme.muted, fontsize=9, va="center")
         ax.set_xlim(-3.5, 51.5)
@@ -351,7 +358,7 @@ def _draw_bits_phone(
         ax.text(
             0,
             y + 0.75,
-            f"{rep.dtype}: {rep.stored:.9g}, error {_error_text(rep.abs_error)}",
+            f"{rep.dtype}: {format_number(rep.stored, '.9g')}, error {_error_text(rep.abs_error)}",
             va="bottom",
             color=theme.text,
         )
@@ -396,7 +403,7 @@ def _draw_bits(
             color=theme.muted,
             fontsize=9,
         )
-    ax.text(33.0, y, f"{rep.stored:.9g}", va="center", color=theme.text, fontsize=9)
+    ax.text(33.0, y, format_number(rep.stored, ".9g"), va="center", color=theme.text, fontsize=9)
     ax.text(45.0, y, _error_text(rep.abs_error), va="center", color=theme.text, fontsize=9)
 
 

@@ -407,11 +407,19 @@ def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: 
                 reported,
                 None if reported is None else scaling.pf_days(reported),
                 None if reported is None else flops / reported,
-                m.citation,
+                _source_key(m.citation),
             )
         )
     table = Table(("model", *formats, "source"), tuple(rows), formats)
     return FigureResult(table)
+
+
+def _source_key(citation: str) -> str:
+    """A citation without its parenthesised notes: the paper and the table, short enough for a
+    table cell (the notes repeat values the row shows, in e-notation)."""
+    import re
+
+    return re.sub(r"\s*\([^)]*\)", "", citation).strip()
 
 
 @figure("scaling.pf_days")

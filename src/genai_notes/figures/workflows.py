@@ -30,6 +30,7 @@ from genai_notes.figures._drawing import (
 from genai_notes.figures.base import FigureResult, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
 from genai_notes.figures.style import finished, is_phone
+from genai_notes.numbers import format_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -353,7 +354,8 @@ def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
         _Node(
             "Penalised reward",
             f"R = r \u2212 β·KL with β = {beta:g}",
-            f"Penalised reward\n$R = r - \\beta \\cdot \\mathrm{{KL}}$\n$\\beta$ = {beta:g}",
+            "Penalised reward\n$R = r - \\beta \\cdot \\mathrm{KL}$\n"
+            f"$\\beta$ = {format_number(beta, 'g')}",
             (3.98, middle),
             (1.36, 0.74),
         ),
