@@ -415,11 +415,18 @@ def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: 
 
 
 def _source_key(citation: str) -> str:
-    """A citation without its parenthesised notes: the paper and the table, short enough for a
-    table cell (the notes repeat values the row shows, in e-notation)."""
+    """A short key of a citation for a table cell: its authors and year, arXiv id and the
+    table or section it cites ("Brown et al. 2020, arXiv 2005.14165, Table D.1"), without the
+    notes that repeat the row's values."""
     import re
 
-    return re.sub(r"\s*\([^)]*\)", "", citation).strip()
+    plain = re.sub(r"\s*\([^)]*\)", "", citation).strip()
+    works = []
+    for work in plain.split(";"):
+        parts = [p.strip() for p in work.replace("compute from ", "").split(",")]
+        where = [p for p in parts[1:] if re.match(r"(arXiv|Table|section|sections) ", p)]
+        works.append(", ".join([parts[0], *where]))
+    return "; ".join(works)
 
 
 @figure("scaling.pf_days")
