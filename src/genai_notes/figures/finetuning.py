@@ -938,7 +938,7 @@ def compute_comparison(
                 [p[1] for p in points],
                 s=48,
                 color=theme.colour(kind),
-                label=kind,
+                label=f"6ND, {kind}",
                 zorder=3,
             )
         reported_points = [(run[3], yi) for run, yi in zip(runs, y, strict=True) if run[3]]
@@ -969,19 +969,15 @@ def compute_comparison(
                 color=theme.text,
             )
         ax.set_xscale("log")
-        ax.set_xlim(min(flops) / 3, max(flops) * (300 if phone else 3e3))
-        names = [textwrap.fill(run[0], 20) if phone else run[0] for run in runs]
+        ax.set_xlim(min(flops) / 3, max(flops) * (300 if phone else 3e4))
+        names = [textwrap.fill(run[0], 20 if phone else 26) for run in runs]
         ax.set_yticks(y, names)
         ax.set_ylim(-0.6, len(runs) - 0.4)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(
-            "training compute (FLOPs; dots 6ND, diamonds reported; log scale)"
-            if not phone
-            else "training compute (FLOPs, log scale)"
-        )
+        ax.set_xlabel("training compute (FLOPs, log scale)")
         ax.grid(axis="y", alpha=0.2)
         ax.grid(which="minor", visible=False)
         handles, names = ax.get_legend_handles_labels()
-        fig.legend(handles, names, loc="outside lower center", ncols=2 if phone else 4)
+        fig.legend(handles, names, loc="outside lower center", ncols=2)
 
     return FigureResult(table, finished(draw), width=7.0, height=3.8, phone_height=6.0)
