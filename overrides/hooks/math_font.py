@@ -16,6 +16,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+ROOT = Path(__file__).resolve().parents[2]
+"""The project's folder (this file is overrides/hooks/math_font.py), where npm installs."""
 PACKAGE = Path("node_modules/@fontsource/noto-sans-math")
 FONT = "files/noto-sans-math-latin-400-normal.woff2"
 SHIPPED = {
@@ -26,7 +28,7 @@ SHIPPED = {
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the font and its licence from the installed npm package."""
-    package = Path(config.config_file_path).parent / PACKAGE
+    package = ROOT / PACKAGE
     for source, uri in SHIPPED.items():
         path = package / source
         if not path.is_file():

@@ -49,6 +49,7 @@ def _config(folder: Path) -> Path:
         "docs_dir": str(ROOT / "docs"),
         "theme": {"name": "material", "custom_dir": str(ROOT / "overrides")},
         "plugins": plugins,
+        "hooks": [str(ROOT / hook) for hook in parent.get("hooks", [])],
     }
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -574,10 +574,10 @@ def domain_frontier(
         raise ParameterError("flops_min must be smaller than flops_max")
     chosen = _pick_models(models)
     flops = np.logspace(np.log10(flops_min), np.log10(flops_max), points)
-    rule_label = (
-        f"{format_number(ratio)} tokens per parameter: "
-        rf"$N = \sqrt{{C / {format_number(6 * ratio)}}}$"
-    )
+    per = format_number(ratio)
+    rule_label = f"{per} tokens per parameter: N = sqrt(C / {format_number(6 * ratio)})"
+    # the same rule in mathtext for the drawing (the table keeps plain text)
+    rule_shown = f"{per} tokens per parameter: " + rf"$N = \sqrt{{C / {format_number(6 * ratio)}}}$"
     rows: list[tuple[str, float, float | None, float | None]] = [
         (rule_label, float(c), float(n), float(c / (6 * n)))
         for c, n in zip(flops, _rule_n(flops, ratio), strict=True)
@@ -611,7 +611,7 @@ def domain_frontier(
         )
         for label, (colour, ls) in zip(lines, styles, strict=True):
             line = [r for r in rows if r[0] == label]
-            shown = label
+            shown = rule_shown if label == rule_label else label
             if phone:
                 shown = {FIT_LABELS[f]: FIT_SHORT[f] for f in FIT_SHORT}.get(label, label)
             ax.loglog([r[1] for r in line], [r[2] for r in line], color=colour, ls=ls, label=shown)
