@@ -127,4 +127,18 @@ if [ -n "${GENAI_SETUP_DEFINE_ONLY:-}" ]; then
   return 0
 fi
 _genai_setup
+# The site's npm packages (the math font the build copies into the site).
+if [ -f package-lock.json ]; then
+  npm_stamp=node_modules/.genai-notes-installed
+  npm_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      _say "genai-notes needs npm to install the math font (apt-get install npm)."
+      exit 1
+    fi
+    _say "installing the site's npm packages (the math font) ..."
+    npm ci --no-audit --no-fund --silent
+    echo "$npm_want" >"$npm_stamp"
+  fi
+fi
 export PATH="$ROOT/.venv/bin:$PATH"

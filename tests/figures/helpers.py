@@ -27,3 +27,21 @@ def assert_same_svg_with_text_twice(figure: FigureDef, theme: Theme) -> None:
     second = render_svg(figure.call({}), theme)
     assert b"<text" in first
     assert first == second
+
+
+def svg_font_sizes_px(svg: bytes, shown_px: float) -> list[float]:
+    """The size in CSS px of every text of ``svg`` when the image is shown ``shown_px`` wide.
+
+    matplotlib writes sizes in the SVG's user units (points), in ``font: ... 12px ...`` styles
+    or ``font-size`` attributes, and a ``viewBox`` as wide as the figure in points.
+    """
+    import re
+
+    text = svg.decode()
+    view_box = re.search(r'viewBox="0 0 ([\d.]+) ', text)
+    assert view_box is not None
+    scale = shown_px / float(view_box.group(1))
+    sizes = [float(s) for s in re.findall(r"font(?:-size)?:\s*(?:[a-z]+ )*([\d.]+)px", text)]
+    sizes += [float(s) for s in re.findall(r'font-size="([\d.]+)(?:px)?"', text)]
+    assert sizes, "the SVG has no text"
+    return [s * scale for s in sizes]

@@ -193,3 +193,48 @@ def test_every_diagram_renders_text_as_text_and_the_same_bytes_twice(
 def test_single_stack_transformers_render(variant: str) -> None:
     svg = render_svg(fig("diagrams.transformer").call({"variant": variant}), DARK)
     assert b"Softmax" in svg
+
+
+# --- pre-training objectives ---
+
+
+def test_objectives_default_is_the_courses_sentence_under_each_objective() -> None:
+    result = fig("diagrams.pretraining_objectives").call({})
+    # The course's example sentence, "The teacher teaches the student".
+    assert column(result, "input") == [
+        "The [MASK] teaches the student",  # masked LM hides "teacher"
+        "The teacher teaches the",  # causal LM reads every token but the last ...
+        "The teacher <X> student",  # span corruption replaces "teaches the" by a sentinel
+    ]
+    assert column(result, "target") == [
+        "teacher",
+        "teacher teaches the student",  # ... and predicts each next one
+        "<X> teaches the <Y>",  # the dropped span after its sentinel, then a final one
+    ]
+    assert [f.split(" (")[0] for f in column(result, "model family")] == [
+        "encoder-only",
+        "decoder-only",
+        "encoder-decoder",
+    ]
+
+
+def test_objectives_take_their_own_sentence_mask_and_span() -> None:
+    params = {"tokens": ["a", "b", "c", "d"], "masked": 3, "span_start": 0, "span_length": 1}
+    result = fig("diagrams.pretraining_objectives").call(params)
+    assert column(result, "input") == ["a b c [MASK]", "a b c", "<X> b c d"]
+    assert column(result, "target") == ["d", "b c d", "<X> a <Y>"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"masked": 5}, {"span_start": 4, "span_length": 2}, {"tokens": ["a", "b"]}]
+)
+def test_objectives_refuse_a_mask_or_span_outside_the_sentence(params: dict[str, Any]) -> None:
+    with pytest.raises(ParameterError):
+        fig("diagrams.pretraining_objectives").call(
+            fig("diagrams.pretraining_objectives").check(params)
+        )
+
+
+@each_theme
+def test_objectives_draw_as_text_and_the_same_svg_twice(theme: Theme) -> None:
+    assert_same_svg_with_text_twice(fig("diagrams.pretraining_objectives"), theme)

@@ -32,7 +32,9 @@ def test_gh_deploy_pushes_a_complete_site_to_the_gh_pages_branch(tmp_path: Path)
     _run(["git", "init", "--bare", "--quiet", str(remote)], tmp_path)
     work = tmp_path / "work"
     work.mkdir()
-    for name in ("mkdocs.yml", "pyproject.toml", ".gitignore", "docs", "includes", "overrides"):
+    # node_modules: the math font the build copies into the site (npm ci installs it)
+    names = ("mkdocs.yml", "pyproject.toml", ".gitignore", "docs", "includes", "overrides")
+    for name in (*names, "node_modules"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, work / name)

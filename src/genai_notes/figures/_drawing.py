@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from genai_notes.figures.style import Theme
 
 Point = tuple[float, float]
-FONT = 8.5  # diagram text; the brief's minimum is 8 pt
+FONT = 9.5  # diagram text: 12.7 px in the wide drawing (style.WIDE.note)
 TIMES = "\u00d7"  # the multiplication sign, as in "N \u00d7 layers"
 
 
@@ -99,11 +99,12 @@ def _arrow(
 
 
 def _wrap(text: str, width: int) -> str:
-    """Wrap each line of ``text`` to ``width`` characters, never at a hyphen."""
+    """Wrap each line of ``text`` to ``width`` characters, never at a hyphen nor inside a word
+    (a mathtext formula written without spaces stays whole)."""
     return "\n".join(
         line
         for part in text.split("\n")
-        for line in textwrap.wrap(part, width, break_on_hyphens=False)
+        for line in textwrap.wrap(part, width, break_on_hyphens=False, break_long_words=False)
     )
 
 
@@ -163,3 +164,80 @@ def _draw_node(ax: Axes, node: _Node, theme: Theme, edge: str) -> None:
         color=theme.text,
         linespacing=1.15,
     )
+
+
+# --- the phone reflow of a flow diagram -------------------------------------------------------
+
+_FLOW_LINE = 0.19  # inches per line of 9.5 pt text (with its leading)
+_FLOW_WRAP = 40  # characters per line in a box of a 3.75 in drawing
+_FLOW_GAP = 0.3  # between boxes, where the arrow runs
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One box of a vertical flow: a bold title and a body of text under it.
+
+    Attributes:
+        title: The step's name.
+        body: What it does (wrapped to the box).
+        emphasis: Outline the box in the highlight colour.
+    """
+
+    title: str
+    body: str = ""
+    emphasis: bool = False
+
+
+def _flow_lines(step: FlowStep) -> int:
+    return 1 + (len(_wrap(step.body, _FLOW_WRAP).split("\n")) if step.body else 0)
+
+
+def flow_height(steps: Sequence[FlowStep], notes: Sequence[str] = ()) -> float:
+    """The height in inches :func:`draw_flow` needs for ``steps`` and ``notes``."""
+    boxes = sum(_flow_lines(s) * _FLOW_LINE + 0.22 for s in steps)
+    note_lines = sum(len(_wrap(n, _FLOW_WRAP + 6).split("\n")) for n in notes)
+    return round(0.1 + boxes + _FLOW_GAP * (len(steps) - 1) + note_lines * _FLOW_LINE + 0.2, 2)
+
+
+def draw_flow(
+    fig: Figure, theme: Theme, steps: Sequence[FlowStep], notes: Sequence[str] = ()
+) -> None:
+    """A flow diagram reflowed for a phone: full-width boxes top to bottom, joined by arrows,
+    then ``notes`` (loops back, side inputs) as text under them."""
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    ax = _canvas(fig, width, height)
+    y = height - 0.1
+    for index, step in enumerate(steps):
+        box_height = _flow_lines(step) * _FLOW_LINE + 0.22
+        edge = theme.highlight if step.emphasis else theme.text
+        _box(
+            ax,
+            (width / 2, y - box_height / 2),
+            (width - 0.12, box_height),
+            theme,
+            edge=edge,
+            fill=theme.surface,
+            linewidth=1.3 if step.emphasis else 1.0,
+        )
+        ax.text(
+            0.16, y - 0.11, step.title, ha="left", va="top", fontweight="bold", color=theme.text
+        )
+        if step.body:
+            ax.text(
+                0.16,
+                y - 0.11 - _FLOW_LINE,
+                _wrap(step.body, _FLOW_WRAP),
+                ha="left",
+                va="top",
+                color=theme.text,
+                linespacing=1.25,
+            )
+        y -= box_height
+        if index < len(steps) - 1:
+            _arrow(ax, [(width / 2, y), (width / 2, y - _FLOW_GAP)], theme.text)
+            y -= _FLOW_GAP
+    y -= 0.12
+    for note in notes:
+        text = _wrap(note, _FLOW_WRAP + 6)
+        ax.text(0.08, y, text, ha="left", va="top", color=theme.muted, linespacing=1.25)
+        y -= len(text.split("\n")) * _FLOW_LINE

@@ -14,15 +14,20 @@ import numpy as np
 from genai_notes.figures._drawing import (
     FONT,
     TIMES,
+    FlowStep,
     Point,
     _arrow,
     _box,
     _canvas,
     _readable_on,
     _wrap,
+    draw_flow,
+    flow_height,
 )
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished, is_phone, sizes
+from genai_notes.numbers import format_number
 from genai_notes.science.sampling import softmax
 
 if TYPE_CHECKING:
@@ -45,7 +50,7 @@ _HEIGHTS: dict[str, float] = {
 }
 _GAP = 0.13  # between blocks (inches)
 _FRAME_PAD = 0.14  # extra room inside and outside the frame of the repeated layer
-_BOX_W = 1.9
+_BOX_W = 2.1
 _MARGIN = 0.12
 
 
@@ -83,7 +88,7 @@ def _encoder_blocks(d_model: int, n_heads: int, d_ff: int) -> list[_Block]:
             f"Input embedding + positional encoding (d_model = {d_model})",
             "embed",
             f"turns each token ID into a {d_model}-number vector and adds its position",
-            shown=f"Input embedding\n+ positional encoding\nd_model = {d_model}",
+            shown=f"Input embedding\n+ positional encoding\n$d_{{\\mathrm{{model}}}}$ = {d_model}",
         ),
         _Block(
             "encoder",
@@ -99,6 +104,7 @@ def _encoder_blocks(d_model: int, n_heads: int, d_ff: int) -> list[_Block]:
             "sublayer",
             f"the same two-layer network at each position: {d_model} → {d_ff} → {d_model}",
             True,
+            shown=f"Feed-forward ($d_{{\\mathrm{{ff}}}}$ = {d_ff})",
         ),
         _add_norm("encoder"),
     ]
@@ -114,7 +120,7 @@ def _decoder_blocks(n_heads: int, d_model: int, d_ff: int, *, cross: bool) -> li
             f"{embed} + positional encoding (d_model = {d_model})",
             "embed",
             f"turns each token ID into a {d_model}-number vector and adds its position",
-            shown=f"{embed}\n+ positional encoding\nd_model = {d_model}",
+            shown=f"{embed}\n+ positional encoding\n$d_{{\\mathrm{{model}}}}$ = {d_model}",
         ),
         _Block(
             "decoder",
@@ -144,6 +150,7 @@ def _decoder_blocks(n_heads: int, d_model: int, d_ff: int, *, cross: bool) -> li
             "sublayer",
             f"the same two-layer network at each position: {d_model} → {d_ff} → {d_model}",
             True,
+            shown=f"Feed-forward ($d_{{\\mathrm{{ff}}}}$ = {d_ff})",
         ),
         _add_norm("decoder"),
     ]
@@ -313,14 +320,12 @@ def _draw_cross(
         linewidth=1.3,
     )
     ax.text(
-        x_mid + 0.05,
-        cross.y + 0.04,
-        "keys,\nvalues",
-        ha="left",
+        (xs[0] + x_mid) / 2,
+        rise + 0.04,
+        "keys, values",
+        ha="center",
         va="bottom",
-        fontsize=8,
         color=theme.text,
-        linespacing=1.05,
     )
 
 
@@ -350,8 +355,12 @@ def transformer(
     stacks = _transformer_stacks(variant, d_model, n_heads, d_ff)
     placed = [_place(blocks, _MARGIN) for blocks in stacks]
     width, height = 7.0, max(_top(p) for p in placed) + _MARGIN
+    flow = _transformer_flow(stacks, n_layers)
 
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, flow)
+            return
         ax = _canvas(fig, width, height)
         xs = [2.05, 4.95] if len(placed) == 2 else [width / 2]
         for column, cx in zip(placed, xs, strict=True):
@@ -360,7 +369,31 @@ def transformer(
         if len(placed) == 2:
             _draw_cross(ax, placed[0], placed[1], (xs[0], xs[1]), theme)
 
-    return FigureResult(_transformer_table(stacks, n_layers), draw, width=width, height=height)
+    return FigureResult(
+        _transformer_table(stacks, n_layers),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(flow),
+    )
+
+
+def _transformer_flow(stacks: list[list[_Block]], n_layers: int) -> list[FlowStep]:
+    """The phone reflow: each stack's runs of blocks, bottom to top, one box per run."""
+    steps: list[FlowStep] = []
+    for blocks in stacks:
+        runs: list[list[_Block]] = []
+        for block in blocks:
+            if runs and runs[-1][0].repeated == block.repeated:
+                runs[-1].append(block)
+            else:
+                runs.append([block])
+        for run in runs:
+            stack = run[0].stack.capitalize()
+            title = f"{stack} layer, {TIMES} {n_layers}" if run[0].repeated else stack
+            body = " \u2192 ".join((b.shown or b.name).replace("\n", " ") for b in run)
+            steps.append(FlowStep(title, body))
+    return steps
 
 
 def _transformer_table(stacks: list[list[_Block]], n_layers: int) -> Table:
@@ -457,7 +490,13 @@ def attention(
     def draw(fig: Figure, theme: Theme) -> None:
         _draw_attention(fig, theme, weights, kept, outputs, list(tokens))
 
-    return FigureResult(table, draw, width=7.0, height=3.0 + 0.15 * n_tokens)
+    return FigureResult(
+        table,
+        finished(draw),
+        width=7.0,
+        height=3.2 + 0.15 * n_tokens,
+        phone_height=5.2 + 0.4 * n_tokens,
+    )
 
 
 def _draw_attention(
@@ -469,15 +508,19 @@ def _draw_attention(
     tokens: list[str],
 ) -> None:
     n, d_v = outputs.shape
-    grid = fig.add_gridspec(1, 2, width_ratios=(max(n, 3) + 1.2, max(d_v, 2.5) + 0.6))
+    if is_phone(fig):
+        grid = fig.add_gridspec(2, 1, height_ratios=(max(n, 3) + 1.2, max(n, 3)))
+    else:
+        grid = fig.add_gridspec(1, 2, width_ratios=(max(n, 3) + 1.2, max(d_v, 2.5) + 0.6))
     ax, out = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
-    size = 10 if n <= 4 else 8
+    size = sizes(fig).label if n <= 4 else sizes(fig).note
     _draw_weights(fig, ax, theme, weights, kept, tokens, size)
     _draw_outputs(out, theme, outputs, tokens, size)
     if n > 4:
         ax.tick_params(axis="x", labelrotation=45)
-    ax.set_title("weights = softmax(QKᵀ / √d_k), row by row", fontsize=10)
-    out.set_title("output = weights · V", fontsize=10)
+    formula = r"$\mathrm{softmax}(QK^\top / \sqrt{d_k})$"
+    ax.set_title(f"weights = {formula}")
+    out.set_title(r"output = weights $\cdot\ V$")
 
 
 def _draw_weights(
@@ -487,7 +530,7 @@ def _draw_weights(
     weights: np.ndarray,
     kept: np.ndarray,
     tokens: list[str],
-    size: int,
+    size: float,
 ) -> None:
     """The weights as a heat map with their values, a colour bar and the masked cells."""
     from matplotlib.colors import LinearSegmentedColormap, to_hex
@@ -506,21 +549,21 @@ def _draw_weights(
                 ax.text(
                     j,
                     i,
-                    format(weights[i, j], spec),
+                    format_number(weights[i, j], spec),
                     ha="center",
                     va="center",
                     fontsize=size,
                     color=colour,
                 )
     _matrix_axes(ax, tokens, tokens, "key token", "query token")
-    bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.03)
-    bar.set_label("attention weight")
+    bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.04, ticks=[0.0, 0.5, 1.0])
+    # no label of its own: the panel's title names the weights (a label ran into the ticks)
     bar.outline.set_visible(False)
     _draw_masked(ax, kept, theme, below=0.3 if n > 4 else 0.2)
 
 
 def _draw_outputs(
-    out: Axes, theme: Theme, outputs: np.ndarray, tokens: list[str], size: int
+    out: Axes, theme: Theme, outputs: np.ndarray, tokens: list[str], size: float
 ) -> None:
     """The output vectors as a plain grid of numbers, one row per token."""
     from matplotlib.colors import LinearSegmentedColormap
@@ -536,7 +579,7 @@ def _draw_outputs(
             out.text(
                 j,
                 i,
-                f"{outputs[i, j]:.3f}",
+                format_number(outputs[i, j], ".3f"),
                 ha="center",
                 va="center",
                 fontsize=size,
@@ -563,7 +606,6 @@ def _draw_masked(ax: Axes, kept: np.ndarray, theme: Theme, below: float) -> None
         handles=[Patch(label="masked (a later token)", **style)],
         loc="upper center",
         bbox_to_anchor=(0.5, -below),
-        fontsize=8,
     )
 
 
@@ -576,3 +618,227 @@ def _matrix_axes(ax: Axes, columns: list[str], rows: list[str], xlabel: str, yla
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
+
+
+# --- pre-training objectives as token diagrams -------------------------------------------------
+
+_OBJECTIVE_TOKENS = ["The", "teacher", "teaches", "the", "student"]
+MASK, SENTINEL, FINAL = "[MASK]", "<X>", "<Y>"
+"""The sentinels are named as in the T5 paper's Figure 2 (Raffel et al. 2020); the target
+ends with a final sentinel."""
+
+
+@dataclass(frozen=True)
+class _Objective:
+    """One pre-training objective: what the model reads and what it must produce."""
+
+    name: str
+    family: str
+    inputs: list[str]
+    targets: list[str]
+    note: str
+
+
+def _objectives(
+    tokens: list[str], masked: int, span_start: int, span_length: int
+) -> list[_Objective]:
+    span = tokens[span_start : span_start + span_length]
+    corrupted = [*tokens[:span_start], SENTINEL, *tokens[span_start + span_length :]]
+    return [
+        _Objective(
+            "Masked language modelling",
+            "encoder-only (autoencoding), e.g. BERT",
+            [MASK if i == masked else t for i, t in enumerate(tokens)],
+            [tokens[masked]],
+            "predicts the masked token from the tokens on both sides",
+        ),
+        _Objective(
+            "Causal language modelling",
+            "decoder-only (autoregressive), e.g. GPT",
+            tokens[:-1],
+            tokens[1:],
+            "predicts each next token from the tokens to its left only",
+        ),
+        _Objective(
+            "Span corruption",
+            "encoder-decoder (sequence-to-sequence), e.g. T5",
+            corrupted,
+            [SENTINEL, *span, FINAL],
+            "the decoder rebuilds the span that a sentinel token replaced",
+        ),
+    ]
+
+
+@figure("diagrams.pretraining_objectives")
+def pretraining_objectives(
+    tokens: Annotated[list[str], Length(3, 8)] = _OBJECTIVE_TOKENS,
+    masked: Annotated[int, Range(0, 7)] = 1,
+    span_start: Annotated[int, Range(0, 7)] = 2,
+    span_length: Annotated[int, Range(1, 4)] = 2,
+) -> FigureResult:
+    """The three pre-training objectives as token diagrams: masked, causal, span corruption.
+
+    Args:
+        tokens: The training sentence, one token per item (the course's example by default).
+        masked: Index (from 0) of the token masked language modelling hides.
+        span_start: Index (from 0) of the first token of the span that span corruption hides.
+        span_length: Number of tokens in that span.
+    """
+    if masked >= len(tokens):
+        raise ParameterError(f"masked must be below the {len(tokens)} tokens, got {masked}")
+    if span_start + span_length > len(tokens):
+        raise ParameterError(
+            f"the span {span_start} to {span_start + span_length - 1} runs past the "
+            f"{len(tokens)} tokens"
+        )
+    objectives = _objectives(list(tokens), masked, span_start, span_length)
+    table = Table.from_columns(
+        {
+            "objective": [o.name for o in objectives],
+            "model family": [o.family for o in objectives],
+            "input": [" ".join(o.inputs) for o in objectives],
+            "target": [" ".join(o.targets) for o in objectives],
+        }
+    )
+
+    def draw(fig: Figure, theme: Theme) -> None:
+        fig.set_layout_engine("none")
+        width, height = fig.get_figwidth(), fig.get_figheight()
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_xlim(0.0, width)
+        ax.set_ylim(height, 0.0)  # inches, top to bottom
+        ax.set_axis_off()
+        phone = is_phone(fig)
+        size = sizes(fig).label
+        panel = height / len(objectives)
+        for index, objective in enumerate(objectives):
+            _draw_objective(ax, objective, theme, top=index * panel, size=size, phone=phone)
+
+    return FigureResult(table, finished(draw), width=7.0, height=5.0, phone_height=6.6)
+
+
+def _draw_objective(
+    ax: Axes, objective: _Objective, theme: Theme, *, top: float, size: float, phone: bool
+) -> None:
+    """One objective: its name, the input row, the target row above the positions it
+    predicts, arrows from what each prediction sees, and a one-line note."""
+    x0 = 0.05 if phone else 1.0
+    title = ax.text(
+        0.05, top + 0.2, objective.name, fontweight="bold", color=theme.text, va="center"
+    )
+    if not phone:
+        ax.annotate(
+            objective.family,
+            (1.0, 0.5),
+            xycoords=title,
+            xytext=(8, 0),
+            textcoords="offset points",
+            color=theme.muted,
+            va="center",
+        )
+    target_y, input_y = top + 0.62, top + 1.2
+    labels = ("target", "input") if not phone else ("", "")
+    for label, y in zip(labels, (target_y, input_y), strict=True):
+        ax.text(x0 - 0.12, y, label, ha="right", va="center", color=theme.muted)
+    if objective.name.startswith("Span"):
+        inputs = _token_boxes(ax, objective.inputs, theme, x0, input_y, size)
+        # The decoder's output is its own row, left to right, the sentinel first.
+        start = x0 + 0.6 if phone else inputs[-1][1] + 0.45
+        targets = _token_boxes(ax, objective.targets, theme, start, target_y, size, target=True)
+        centre = next(
+            c for (c, _), t in zip(inputs, objective.inputs, strict=True) if t == SENTINEL
+        )
+        first = (targets[0][0], target_y + 0.17) if phone else (start - 0.05, target_y)
+        ax.annotate(
+            "",
+            first,
+            xytext=(centre, input_y - 0.17),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": theme.colour("sentinel"),
+                "lw": 1.2,
+                "connectionstyle": "arc3,rad=-0.25",
+            },
+        )
+    elif objective.name.startswith("Masked"):
+        inputs = _token_boxes(ax, objective.inputs, theme, x0, input_y, size)
+        where = objective.inputs.index(MASK)
+        centre = inputs[where][0]
+        _token_boxes(
+            ax, objective.targets, theme, centre, target_y, size, target=True, centred=True
+        )
+        for i, (c, _) in enumerate(inputs):
+            if i != where:  # context from both sides flows into the prediction
+                _arrow(
+                    ax,
+                    [(c, input_y - 0.17), (centre, target_y + 0.17)],
+                    theme.colour("context"),
+                    linewidth=0.8,
+                )
+    else:
+        inputs = _token_boxes(ax, objective.inputs, theme, x0, input_y, size)
+        # the targets are the inputs shifted one place left: token i predicts token i + 1
+        targets = _token_boxes(ax, objective.targets, theme, x0, target_y, size, target=True)
+        last = targets[-1][0]
+        for c, _ in inputs:  # the last prediction sees every token to its left
+            _arrow(
+                ax,
+                [(c, input_y - 0.17), (last, target_y + 0.17)],
+                theme.colour("context"),
+                linewidth=0.8,
+            )
+    note = _wrap(objective.note, 44) if phone else objective.note
+    ax.text(x0, input_y + 0.3, note, color=theme.muted, va="top")
+
+
+def _text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """Width in inches of ``text`` in DejaVu Sans at ``size`` points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    font = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
+    return float(TextPath((0, 0), text, size=size, prop=font).get_extents().width) / 72
+
+
+def _token_boxes(
+    ax: Axes,
+    tokens: list[str],
+    theme: Theme,
+    x: float,
+    y: float,
+    size: float,
+    *,
+    target: bool = False,
+    centred: bool = False,
+) -> list[tuple[float, float]]:
+    """Tokens as boxes from ``x`` (or centred on it); returns each box's (centre, right)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    widths = [max(_text_width(t, size), 0.12) + 0.12 for t in tokens]
+    if centred:
+        x -= (sum(widths) + 0.05 * (len(widths) - 1)) / 2
+    placed = []
+    for token, w in zip(tokens, widths, strict=True):
+        if token == MASK:
+            fill, edge, colour = theme.colour("masked"), theme.colour("masked"), theme.on_fill
+        elif token in (SENTINEL, FINAL):
+            fill, edge, colour = theme.colour("sentinel"), theme.colour("sentinel"), theme.on_fill
+        elif target:
+            fill, edge, colour = theme.colour("predicted"), theme.colour("predicted"), theme.on_fill
+        else:
+            fill, edge, colour = theme.surface, theme.muted, theme.text
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, y - 0.16),
+                w,
+                0.32,
+                boxstyle="round,pad=0,rounding_size=0.04",
+                facecolor=fill,
+                edgecolor=edge,
+                lw=0.9,
+            )
+        )
+        ax.text(x + w / 2, y, token, ha="center", va="center_baseline", color=colour)
+        placed.append((x + w / 2, x + w))
+        x += w + 0.05
+    return placed

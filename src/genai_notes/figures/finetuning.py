@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 
-from genai_notes.figures._drawing import _arrow, _box, _canvas
+from genai_notes.figures._drawing import _arrow, _canvas
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished, is_phone, legend
+from genai_notes.numbers import format_number
 from genai_notes.science import metrics, peft, scaling, units
 
 if TYPE_CHECKING:
@@ -30,8 +32,8 @@ def _count(n: float) -> str:
     """A parameter count as people say it: 4718592 -> ``4.72M``, 7e9 -> ``7B``."""
     for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if n >= size:
-            return f"{n / size:.3g}{suffix}"
-    return f"{n:.3g}"
+            return f"{format_number(n / size, '.3g')}{suffix}"
+    return format_number(n, ".3g")
 
 
 # --- LoRA trainable parameters against rank ------------------------------------------------
@@ -74,19 +76,22 @@ def lora_rank(
         from matplotlib.ticker import FuncFormatter
 
         ax = fig.add_subplot()
+        phone = is_phone(fig)
         for index, (label, values) in enumerate(counts.items()):
-            colour = theme.series[index]
+            colour = (theme.blue, theme.vermillion)[index]
             ax.plot(xs, values, marker="o", color=colour, label=f"LoRA on {label}")
-            offset = 9 if index == 1 else -14
-            for x, value in zip(xs, values, strict=True):
+            offset = 8 if index == 1 else -8
+            for n, (x, value) in enumerate(zip(xs, values, strict=True)):
+                if phone and n not in (0, len(xs) - 1):
+                    continue  # the ends only: the table has the rest
                 ax.annotate(
                     _count(value),
                     (x, value),
                     textcoords="offset points",
                     xytext=(0, offset),
                     ha="center",
+                    va="bottom" if offset > 0 else "top",
                     color=colour,
-                    fontsize=8,
                 )
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
@@ -94,8 +99,8 @@ def lora_rank(
         ax.minorticks_off()
         low = min(counts["q, v"])
         high = max(counts["q, k, v, o"])
-        ax.set_ylim(low / 3, high * 3)
-        ax.set_xlim(xs[0] / 1.4, xs[-1] * 1.4)
+        ax.set_ylim(low / 4, high * 4)
+        ax.set_xlim(xs[0] / 1.6, xs[-1] * 1.6)
         ax.set_xlabel("LoRA rank r")
         ax.set_ylabel("trainable parameters")
 
@@ -108,11 +113,13 @@ def lora_rank(
         share = ax.secondary_yaxis("right", functions=(to_percent, to_count))
         share.set_ylabel(f"% of the model's {_count(n_params)} parameters")
         share.tick_params(colors=theme.text)
-        share.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}%"))
-        ax.legend(loc="upper left")
+        share.yaxis.set_major_formatter(
+            FuncFormatter(lambda value, _: format_number(value, "g") + "%")
+        )
+        legend(fig, ax, loc="upper left", phone_ncols=2)
         ax.grid(which="minor", visible=False)
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.2, phone_height=4.8)
 
 
 # --- A worked ROUGE example ----------------------------------------------------------------
@@ -238,8 +245,10 @@ def rouge_example(
 
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
+        phone = is_phone(fig)
+        span = _SPAN * 0.56 if phone else _SPAN  # the phone drawing is 0.54 as wide
         width = max(_row_width(ref), _row_width(cand))
-        shift = (_SPAN - width) / 2
+        shift = (span - width) / 2
         slots = {"reference": _slots(ref, shift), "candidate": _slots(cand, shift)}
         tokens = {"reference": ref, "candidate": cand}
         starts = {"reference": ref_starts, "candidate": cand_starts}
@@ -255,12 +264,12 @@ def rouge_example(
                 linewidth=1.6,
                 solid_capstyle="round",
             )
-        _draw_scores(ax, rows, n, theme)
-        ax.set_xlim(-10.0, _SPAN)
-        ax.set_ylim(-1.32, 1.45)
+        _draw_scores(ax, rows, n, theme, span=span, phone=phone)
+        ax.set_xlim(-10.0, span)
+        ax.set_ylim(-2.3 if phone else -1.32, 1.45)
         ax.axis("off")
 
-    return FigureResult(table, draw, width=7.0, height=2.9)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.6)
 
 
 def _draw_row(
@@ -305,7 +314,15 @@ def _draw_row(
     )
 
 
-def _draw_scores(ax: Axes, rows: dict[str, list[str | float]], n: int, theme: Theme) -> None:
+def _draw_scores(
+    ax: Axes,
+    rows: dict[str, list[str | float]],
+    n: int,
+    theme: Theme,
+    *,
+    span: float,
+    phone: bool,
+) -> None:
     """The scores under the rows, one line per metric, with the legend."""
     lines = []
     for index, name in enumerate(rows["metric"]):
@@ -313,13 +330,14 @@ def _draw_scores(ax: Axes, rows: dict[str, list[str | float]], n: int, theme: Th
         cand_units = int(rows["candidate units"][index])
         ref_units = int(rows["reference units"][index])
         what = "LCS length" if name == "ROUGE-L" else "matched"
-        lines.append(
-            f"{name}: {what} {matched}   "
-            f"recall {matched}/{ref_units} = {float(rows['recall'][index]):.2f}   "
-            f"precision {matched}/{cand_units} = {float(rows['precision'][index]):.2f}   "
-            f"F1 = {float(rows['F1'][index]):.2f}"
-        )
-    middle = (_SPAN - 10.0) / 2
+        recall = f"recall {matched}/{ref_units} = {float(rows['recall'][index]):.2f}"
+        precision = f"precision {matched}/{cand_units} = {float(rows['precision'][index]):.2f}"
+        f1 = f"F1 = {float(rows['F1'][index]):.2f}"
+        if phone:
+            lines.append(f"{name}: {recall},\n    {precision}, {f1}")
+        else:
+            lines.append(f"{name}: {what} {matched}   {recall}   {precision}   {f1}")
+    middle = (span - 10.0) / 2
     ax.text(
         middle,
         -0.45,
@@ -328,18 +346,18 @@ def _draw_scores(ax: Axes, rows: dict[str, list[str | float]], n: int, theme: Th
         va="top",
         multialignment="left",
         color=theme.text,
-        fontsize=9,
-        linespacing=1.5,
+        linespacing=1.4,
     )
     unit = "word" if n == 1 else f"{n}-gram"
     ax.text(
         middle,
-        -1.2,
-        f"shaded: tokens in matched {unit}s    lines: the longest common subsequence",
+        -2.2 if phone else -1.2,
+        f"shaded: tokens in matched {unit}s"
+        + ("\n" if phone else "    ")
+        + "lines: the longest common subsequence",
         ha="center",
         va="center",
         color=theme.muted,
-        fontsize=8,
     )
 
 
@@ -422,17 +440,18 @@ def memory_by_method(
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        axes = fig.subplots(1, len(sizes), squeeze=False)[0]
-        colours = dict(
-            zip(
-                _CATEGORIES,
-                (theme.series[0], theme.series[4], theme.series[2], theme.series[1]),
-                strict=True,
-            )
+        phone = is_phone(fig)
+        grid = (len(sizes), 1) if phone else (1, len(sizes))
+        axes = (
+            fig.subplots(*grid, squeeze=False)[:, 0]
+            if phone
+            else fig.subplots(*grid, squeeze=False)[0]
         )
+        colours = {c: theme.colour(c) for c in _CATEGORIES}
         for ax, size in zip(axes, sizes, strict=True):
             _draw_methods(ax, size, memory, colours, gpus, theme)
-        axes[0].set_ylabel("GPU memory for model states (GB)")
+        for ax in axes if phone else axes[:1]:
+            ax.set_ylabel("model states (GB)" if phone else "GPU memory for model states (GB)")
         handles: list[Artist] = [
             Patch(facecolor=colours[c], edgecolor=theme.text, linewidth=0.6) for c in _CATEGORIES
         ]
@@ -440,21 +459,20 @@ def memory_by_method(
             Line2D([], [], color=theme.text, linewidth=1.0, linestyle=style)
             for _, style in zip(gpus, _GPU_STYLES, strict=False)
         ]
-        labels = [*_CATEGORIES, *(f"{gpu:g} GB GPU" for gpu in gpus)]
+        labels = [*_CATEGORIES, *(f"{format_number(gpu)} GB GPU" for gpu in gpus)]
         fig.legend(
             handles=handles,
             labels=labels,
             loc="outside lower center",
-            ncols=min(len(labels), 4),
-            fontsize=9,
+            ncols=2 if phone else min(len(labels), 4),
         )
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.2, phone_height=7.2)
 
 
 def _label_height(bar_top: float, tallest: float, gpus: list[float]) -> float:
     """Where a bar's total goes: just above the bar, or above a GPU line it would cross."""
-    pad, text_height = tallest * 0.015, tallest * 0.05
+    pad, text_height = tallest * 0.02, tallest * 0.07
     y = bar_top + pad
     for gpu in gpus:  # ascending, so a label pushed above one line is checked against the next
         if y - pad / 2 <= gpu <= y + text_height:
@@ -483,18 +501,17 @@ def _draw_methods(
                 bottom=bottom,
                 width=0.62,
                 color=colours[category],
-                edgecolor=theme.text,
-                linewidth=0.5,
+                edgecolor=theme.background,
+                linewidth=0.6,
             )
             bottom += value
         ax.text(
             x,
             _label_height(bottom, tallest, gpus),
-            f"{bottom:,.0f} GB" if bottom >= 100 else f"{bottom:.3g} GB",
+            format_number(bottom, ",.0f" if bottom >= 100 else ".3g") + " GB",
             ha="center",
             va="bottom",
             color=theme.text,
-            fontsize=8,
             fontweight="bold",
         )
     top = tallest * 1.15
@@ -504,7 +521,7 @@ def _draw_methods(
     ax.set_xlim(-0.5, 2.5)
     ax.set_xticks(range(len(methods)), [_METHOD_LABELS[m] for m in methods])
     ax.tick_params(axis="x", length=0)
-    ax.set_title(f"{_count(size)} parameters", fontsize=10)
+    ax.set_title(f"{_count(size)} parameters")
     ax.grid(axis="x", visible=False)
 
 
@@ -551,87 +568,156 @@ def lora_diagram(
     counts = [int(v) for v in rows["parameters"]]
 
     def draw(fig: Figure, theme: Theme) -> None:
-        ax = _canvas(fig, 7.0, 3.7)
-        _draw_lora_training(ax, d, k, r, alpha, counts, theme)
-        _draw_lora_merged(ax, d, k, r, alpha, theme)
+        if is_phone(fig):
+            # Training above, merged below, at one scale (inches per data unit).
+            fig.set_layout_engine("none")
+            width, height = fig.get_figwidth(), fig.get_figheight()
+            scale = width / _LORA_TRAIN_WIDTH
+            top = _LORA_HEIGHT * scale / height
+            train = fig.add_axes((0.0, 1.0 - top, 1.0, top))
+            merged = fig.add_axes((0.0, 1.0 - 2 * top, 1.0, top))
+            train.set_xlim(0.0, _LORA_TRAIN_WIDTH)
+            merged.set_xlim(
+                _LORA_MERGED_X - _LORA_TRAIN_WIDTH / 2, _LORA_MERGED_X + _LORA_TRAIN_WIDTH / 2
+            )
+            for ax in (train, merged):
+                ax.set_ylim(0.0, _LORA_HEIGHT)
+                ax.set_axis_off()
+        else:
+            train = merged = _canvas(fig, 7.0, _LORA_HEIGHT)
+            train.plot([4.72, 4.72], [0.25, 3.8], color=theme.muted, lw=0.8, ls=":")
+        _draw_lora_training(train, d, k, r, alpha, counts, theme)
+        _draw_lora_merged(merged, d, k, theme)
 
-    return FigureResult(table, draw, width=7.0, height=3.7)
+    return FigureResult(table, finished(draw), width=7.0, height=_LORA_HEIGHT, phone_height=6.7)
+
+
+_LORA_HEIGHT = 4.1  # inches of the wide drawing (its data units)
+_LORA_TRAIN_WIDTH = 4.6  # the training panel spans x = 0 to 4.6
+_LORA_MERGED_X = 5.9  # centre of the merged panel
+_LORA_SIDE = 1.7  # W's drawn height (d rows) and width (k columns), inches
+_LORA_MIN_SLAB = 0.07  # thinnest a rank-r slab is drawn, so rank 1 stays visible
 
 
 def _draw_lora_training(
     ax: Axes, d: int, k: int, r: int, alpha: float, counts: list[int], theme: Theme
 ) -> None:
-    """Left panel: x feeds W0 and, in parallel, A then B; the outputs are summed into h."""
-    trained, frozen = theme.highlight, theme.muted
-    text: dict[str, Any] = {"ha": "center", "va": "center", "color": theme.text, "fontsize": 9}
-    ax.text(2.2, 3.5, "Training", fontweight="bold", **{**text, "fontsize": 10})
-    ax.text(2.2, 0.22, f"input x  (length k = {k:,})", **text)
-    _box(ax, (1.1, 1.65), (1.7, 1.15), theme, edge=frozen, fill=theme.surface, linewidth=1.3)
-    ax.text(1.1, 1.65, f"W\u2080  frozen\n{d:,} \u00d7 {k:,}\n{counts[0]:,} parameters", **text)
-    _box(ax, (3.35, 1.0), (1.9, 0.5), theme, edge=trained, fill=theme.surface, linewidth=1.3)
-    ax.text(3.35, 1.0, f"A  {r:,} \u00d7 {k:,}, Gaussian init\n{counts[1]:,} trained", **text)
-    _box(ax, (3.35, 2.05), (1.9, 0.5), theme, edge=trained, fill=theme.surface, linewidth=1.3)
-    ax.text(3.35, 2.05, f"B  {d:,} \u00d7 {r:,}, zero init\n{counts[2]:,} trained", **text)
+    """Training: x feeds the large frozen W0 and, in parallel, the thin slabs A (r x k) and
+    B (d x r), drawn to W0's scales (rows to d, columns to k); the outputs add into h."""
+    from matplotlib.patches import Circle, Rectangle
+
+    trained, frozen = theme.colour("trained"), theme.colour("frozen")
+    text: dict[str, Any] = {"ha": "center", "va": "center", "color": theme.text}
+    side = _LORA_SIDE
+    a_height = max(_LORA_MIN_SLAB, side * r / d)  # A has r rows
+    b_width = max(_LORA_MIN_SLAB, side * r / k)  # B has r columns
+    w_centre, a_centre, b_centre = (1.2, 2.0), (3.45, 0.95), (3.45, 2.05)
+    ax.text(2.3, 3.92, "Training", fontweight="bold", **text)
+    ax.add_patch(
+        Rectangle(
+            (w_centre[0] - side / 2, w_centre[1] - side / 2),
+            side,
+            side,
+            facecolor=theme.surface,
+            edgecolor=frozen,
+            lw=1.3,
+        )
+    )
+    ax.text(*w_centre, f"W\u2080 (frozen)\n{d:,} \u00d7 {k:,}\n{counts[0]:,}\nparameters", **text)
+    ax.add_patch(
+        Rectangle(
+            (a_centre[0] - side / 2, a_centre[1] - a_height / 2),
+            side,
+            a_height,
+            facecolor=trained,
+            edgecolor="none",
+        )
+    )
+    ax.add_patch(
+        Rectangle(
+            (b_centre[0] - b_width / 2, b_centre[1] - side / 2),
+            b_width,
+            side,
+            facecolor=trained,
+            edgecolor="none",
+        )
+    )
     ax.text(
-        3.42,
-        2.55,
-        f"\u00d7 \u03b1/r = {alpha:g}/{r:,} = {alpha / r:.3g}",
-        ha="left",
+        a_centre[0] - side / 2 - 0.08,
+        a_centre[1],
+        f"A: {r:,} \u00d7 {k:,}\nGaussian init",
+        ha="right",
         va="center",
+        color=theme.text,
+    )
+    ax.text(
+        b_centre[0] - b_width / 2 - 0.08,
+        b_centre[1] + 0.3,
+        f"B: {d:,} \u00d7 {r:,}\nzero init",
+        ha="right",
+        va="center",
+        color=theme.text,
+    )
+    circle_y = 3.15
+    ax.add_patch(Circle((2.3, circle_y), 0.14, facecolor="none", edgecolor=theme.text, lw=1.2))
+    ax.text(2.3, circle_y, "+", **text)
+    ax.text(2.3, 3.5, f"$h = W_0 x + (\\alpha/r)\\,BAx$ (length $d$ = {d:,})", **text)
+    ax.text(
+        2.5,
+        circle_y - 0.08,
+        f"\u00d7 $\\alpha/r$ = {format_number(alpha)}/{r:,} = {format_number(alpha / r, '.3g')}",
+        ha="left",
+        va="top",
         color=trained,
-        fontsize=9,
     )
-    circle_y = 2.8
-    from matplotlib.patches import Circle
-
-    ax.add_patch(Circle((2.2, circle_y), 0.14, facecolor="none", edgecolor=theme.text, lw=1.2))
-    ax.text(2.2, circle_y, "+", **{**text, "fontsize": 11})
-    ax.text(
-        2.2, 3.12, f"h = W\u2080x + (\u03b1/r) BAx   (length d = {d:,})", **{**text, "va": "bottom"}
+    w_bottom, w_top = w_centre[1] - side / 2, w_centre[1] + side / 2
+    split = 0.62
+    _arrow(ax, [(2.3, circle_y + 0.14), (2.3, 3.37)], theme.text, joinstyle="round")
+    a_bottom, a_top = a_centre[1] - a_height / 2, a_centre[1] + a_height / 2
+    _arrow(ax, [(2.3, 0.5), (2.3, split), (1.2, split), (1.2, w_bottom)], frozen)
+    _arrow(ax, [(2.3, split), (a_centre[0], split), (a_centre[0], a_bottom)], trained)
+    _arrow(ax, [(a_centre[0], a_top), (a_centre[0], b_centre[1] - side / 2)], trained)
+    _arrow(
+        ax,
+        [(a_centre[0], b_centre[1] + side / 2), (a_centre[0], circle_y), (2.44, circle_y)],
+        trained,
     )
-    _arrow(ax, [(2.2, circle_y + 0.14), (2.2, 3.07)], theme.text, joinstyle="round")
-    _arrow(ax, [(2.2, 0.36), (2.2, 0.55), (1.1, 0.55), (1.1, 1.075)], frozen, joinstyle="round")
-    _arrow(ax, [(2.2, 0.55), (3.35, 0.55), (3.35, 0.75)], trained, joinstyle="round")
-    _arrow(ax, [(3.35, 1.25), (3.35, 1.8)], trained, joinstyle="round")
-    _arrow(ax, [(3.35, 2.3), (3.35, circle_y), (2.34, circle_y)], trained, joinstyle="round")
-    _arrow(ax, [(1.1, 2.225), (1.1, circle_y), (2.06, circle_y)], frozen, joinstyle="round")
+    _arrow(ax, [(1.2, w_top), (1.2, circle_y), (2.16, circle_y)], frozen)
+    ax.text(2.3, 0.38, f"input $x$ (length $k$ = {k:,})", **text)
+    share = format_number(100 * counts[3] / counts[0], ".3g")
     ax.text(
-        2.2,
+        2.3,
         0.02,
-        f"trained: r(d + k) = {counts[3]:,} parameters, "
-        f"{100 * counts[3] / counts[0]:.3g}% of W\u2080",
+        f"trained: $r(d + k)$ = {counts[3]:,} parameters, {share}% of W\u2080",
         ha="center",
         va="bottom",
         color=theme.muted,
-        fontsize=8,
     )
 
 
-def _draw_lora_merged(ax: Axes, d: int, k: int, r: int, alpha: float, theme: Theme) -> None:
-    """Right panel: after training, one matrix of W0's shape replaces the two paths."""
-    text: dict[str, Any] = {"ha": "center", "va": "center", "color": theme.text, "fontsize": 9}
-    ax.plot([4.72, 4.72], [0.25, 3.55], color=theme.muted, lw=0.8, ls=":")
-    ax.text(5.9, 3.5, "Inference (merged)", fontweight="bold", **{**text, "fontsize": 10})
-    ax.text(5.9, 0.22, f"input x  (length {k:,})", **text)
-    _box(ax, (5.9, 1.75), (2.0, 1.3), theme, edge=theme.text, fill=theme.surface, linewidth=1.3)
-    ax.text(
-        5.9,
-        1.75,
-        f"W = W\u2080 + (\u03b1/r) BA\n{d:,} \u00d7 {k:,}\ncomputed once;\nsame shape as W\u2080",
-        **text,
+def _draw_lora_merged(ax: Axes, d: int, k: int, theme: Theme) -> None:
+    """Inference: one matrix of W0's shape replaces the two paths."""
+    from matplotlib.patches import Rectangle
+
+    text: dict[str, Any] = {"ha": "center", "va": "center", "color": theme.text}
+    x, side = _LORA_MERGED_X, _LORA_SIDE
+    ax.text(x, 3.92, "Inference (merged)", fontweight="bold", **text)
+    ax.text(x, 0.38, f"input $x$ (length {k:,})", **text)
+    ax.add_patch(
+        Rectangle(
+            (x - side / 2, 2.0 - side / 2),
+            side,
+            side,
+            facecolor=theme.surface,
+            edgecolor=theme.text,
+            lw=1.3,
+        )
     )
-    ax.text(5.9, 3.1, f"h = Wx  (length {d:,})", **text)
-    _arrow(ax, [(5.9, 0.36), (5.9, 1.1)], theme.text, joinstyle="round")
-    _arrow(ax, [(5.9, 2.4), (5.9, 2.95)], theme.text, joinstyle="round")
-    ax.text(
-        5.9,
-        0.02,
-        "no extra inference latency",
-        ha="center",
-        va="bottom",
-        color=theme.muted,
-        fontsize=8,
-    )
+    ax.text(x, 2.0, f"$W = W_0 + (\\alpha/r)\\,BA$\n{d:,} \u00d7 {k:,}\nmerged once", **text)
+    ax.text(x, 3.5, f"$h = Wx$ (length {d:,})", **text)
+    _arrow(ax, [(x, 0.5), (x, 2.0 - side / 2)], theme.text)
+    _arrow(ax, [(x, 2.0 + side / 2), (x, 3.37)], theme.text)
+    ax.text(x, 0.02, "no extra inference latency", ha="center", va="bottom", color=theme.muted)
 
 
 # --- BLEU precisions per candidate ---------------------------------------------------------
@@ -698,6 +784,8 @@ def bleu_precisions(
         import textwrap
 
         ax = fig.add_subplot()
+        phone = is_phone(fig)
+        ramp = theme.ramp(4)  # n-gram orders are ordered: a sequential ramp
         width = 0.17
         bp_style: dict[str, Any] = {
             "markersize": 9,
@@ -710,45 +798,44 @@ def bleu_precisions(
         for n in range(1, 5):
             xs = [i + (n - 2.5) * width for i in range(len(candidates))]
             values = [float(v) for v in rows[f"p{n}"]]
-            ax.bar(xs, values, width * 0.92, color=theme.series[n - 1], label=f"p{n}")
+            ax.bar(xs, values, width * 0.92, color=ramp[n - 1], label=f"$p_{n}$")
         for i in range(len(candidates)):
             bp, score = float(rows["brevity penalty"][i]), float(rows["BLEU"][i])
             left, right = i - 2 * width, i + 2 * width
             ax.plot([left, right], [score, score], color=theme.text, lw=2.2, solid_capstyle="butt")
             ax.plot([i], [bp], "o", **bp_style)
-            ax.text(
-                right + 0.03,
-                score,
-                f"BLEU\n{score:.3f}",
-                va="center",
-                ha="left",
-                fontsize=8,
-                color=theme.text,
-            )
+            if not phone:
+                ax.text(
+                    right + 0.03,
+                    score,
+                    f"BLEU\n{score:.3f}",
+                    va="center",
+                    ha="left",
+                    color=theme.text,
+                )
         ax.plot([], [], color=theme.text, lw=2.2, label="BLEU")
-        ax.plot(
-            [], [], "o", color=theme.highlight, markeredgecolor=theme.text, label="brevity penalty"
-        )
+        ax.plot([], [], "o", label="brevity penalty", **bp_style)  # the marker as plotted
         labels = [
-            textwrap.fill(str(text), 24) + f"\nc = {int(c)}"
-            for text, c in zip(rows["candidate"], rows["c (tokens)"], strict=True)
+            (f"{i + 1}" if phone else textwrap.fill(str(text), 19)) + f"\n$c$ = {int(c)}"
+            for i, (text, c) in enumerate(zip(rows["candidate"], rows["c (tokens)"], strict=True))
         ]
-        ax.set_xticks(range(len(candidates)), labels, fontsize=8)
+        ax.set_xticks(range(len(candidates)), labels)
         ax.tick_params(axis="x", length=0)
-        ax.set_xlim(-0.5, len(candidates) - 0.5 + 0.25)
+        ax.set_xlim(-0.5, len(candidates) - 0.5 + (0 if phone else 0.25))
         ax.set_ylim(0, 1.12)
         ax.set_ylabel("precision, BP, BLEU (0 to 1)")
         ax.grid(axis="x", visible=False)
         refs = sorted({int(v) for v in rows["r (tokens)"]})
+        length = f"reference length $r$ = {', '.join(map(str, refs))} tokens"
         ax.set_title(
-            f"reference length r = {', '.join(map(str, refs))} tokens: "
-            + textwrap.shorten(reference, 70),
-            fontsize=9,
+            length if phone else f"{length}: " + textwrap.shorten(reference, 44, placeholder=" …"),
             color=theme.muted,
         )
-        fig.legend(loc="outside lower center", ncols=6, fontsize=9, handlelength=1.4)
+        if phone:
+            ax.set_xlabel("candidate (see the table)")
+        fig.legend(loc="outside lower center", ncols=3 if phone else 6, handlelength=1.4)
 
-    return FigureResult(table, draw, width=7.0, height=4.3)
+    return FigureResult(table, finished(draw), width=7.0, height=4.5, phone_height=5.0)
 
 
 # --- Training compute: fine-tuning against pre-training ------------------------------------
@@ -837,40 +924,60 @@ def compute_comparison(
     )
 
     def draw(fig: Figure, theme: Theme) -> None:
+        # A dot plot: bars on a log axis would start from an arbitrary origin.
+        import textwrap
+
         ax = fig.add_subplot()
+        phone = is_phone(fig)
         y = list(range(len(runs)))[::-1]
-        # fine-tunes, instruction tuning, pre-training
-        colours = [theme.series[0]] * 2 + [theme.series[1]] + [theme.series[2]] * 2
-        ax.barh(y, flops, height=0.6, color=colours)
+        kinds = ["fine-tuning"] * 2 + ["instruction tuning"] + ["pre-training"] * 2
+        for kind in dict.fromkeys(kinds):
+            points = [(f, yi) for f, yi, k in zip(flops, y, kinds, strict=True) if k == kind]
+            ax.scatter(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                s=48,
+                color=theme.colour(kind),
+                label=f"6ND, {kind}",
+                zorder=3,
+            )
+        reported_points = [(run[3], yi) for run, yi in zip(runs, y, strict=True) if run[3]]
+        ax.scatter(
+            [p[0] for p in reported_points],
+            [p[1] for p in reported_points],
+            s=52,
+            marker="D",
+            facecolor="none",
+            edgecolor=theme.text,
+            linewidth=1.4,
+            label="reported",
+            zorder=4,
+        )
         for yi, value, run in zip(y, flops, runs, strict=True):
             reported = run[3]
-            label = f"  {value:.2g}"
-            if reported is not None:
-                ax.plot(
-                    [reported],
-                    [yi],
-                    "D",
-                    color=theme.highlight,
-                    markeredgecolor=theme.text,
-                    markersize=7,
+            label = format_number(value, ".2g")
+            if reported is not None and not phone:
+                label = (
+                    f"6ND {format_number(value, '.3g')}\nreported {format_number(reported, '.2g')}"
                 )
-                label = f"  6ND {value:.3g}\n  reported {reported:.2g}"
-            ax.text(
-                max(value, reported or 0.0) * 1.4,
-                yi,
+            ax.annotate(
                 label,
+                (max(value, reported or 0.0), yi),
+                xytext=(9, 0),
+                textcoords="offset points",
                 va="center",
                 color=theme.text,
-                fontsize=9,
             )
-        ax.plot([], [], "D", color=theme.highlight, markeredgecolor=theme.text, label="reported")
         ax.set_xscale("log")
-        ax.set_xlim(min(flops) / 3, max(flops) * 3e3)
-        ax.set_yticks(y, [run[0] for run in runs], fontsize=9)
+        ax.set_xlim(min(flops) / 3, max(flops) * (300 if phone else 3e4))
+        names = [textwrap.fill(run[0], 20 if phone else 26) for run in runs]
+        ax.set_yticks(y, names)
+        ax.set_ylim(-0.6, len(runs) - 0.4)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("training compute (FLOPs, 6ND; log scale)")
-        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("training compute (FLOPs, log scale)")
+        ax.grid(axis="y", alpha=0.2)
         ax.grid(which="minor", visible=False)
-        ax.legend(loc="upper right")
+        handles, names = ax.get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=2)
 
-    return FigureResult(table, draw, width=7.0, height=3.4)
+    return FigureResult(table, finished(draw), width=7.0, height=3.8, phone_height=6.0)

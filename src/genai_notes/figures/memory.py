@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished, is_phone
+from genai_notes.numbers import format_number
 from genai_notes.science import formats, memory, units
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ def _count(n: float) -> str:
 
 def _number(x: float) -> str:
     """A memory amount for a label: three significant digits, no exponent."""
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+    return format_number(x, ",.0f" if abs(x) >= 1000 else ".3g")
 
 
 def _number_format(values: Sequence[float]) -> str:
@@ -102,23 +104,25 @@ def weights_per_format(
         ax = fig.add_subplot()
         y = list(range(len(dtypes)))[::-1]
         shown = columns[unit]
-        ax.barh(y, shown, height=0.6, color=theme.series[0])
+        ax.barh(y, shown, height=0.6, color=theme.colour("weights"))
+        phone = is_phone(fig)
         for yi, value, alt_value in zip(y, shown, columns[other], strict=True):
-            ax.text(
-                value,
-                yi,
-                f"  {_number(value)} {unit}  ({_number(alt_value)} {other})",
+            ax.annotate(
+                f"{_number(value)} {unit}" + ("" if phone else f" ({_number(alt_value)} {other})"),
+                (value, yi),
+                xytext=(6, 0),
+                textcoords="offset points",
                 va="center",
                 color=theme.text,
             )
         ax.set_yticks(y, dtypes)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlim(0, max(shown) * 1.45)
+        ax.set_xlim(0, max(shown) * (1.45 if phone else 1.7))
         _thousands(ax.xaxis, max(shown))
         ax.set_xlabel(f"memory to store {_count(n_params)} parameters ({unit})")
         ax.grid(axis="y", visible=False)
 
-    return FigureResult(table, draw, width=7.0, height=3.0)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0)
 
 
 @figure("memory.per_format_table")
@@ -134,17 +138,17 @@ def per_format_table(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult
 # --- Training memory ------------------------------------------------------------------------
 
 # Short labels for the stacked segments, by the science module's part labels, and the
-# colour index of each kind of memory so that the two bars can be compared by colour.
+# concept (hence colour) of each kind of memory so that the two bars compare by colour.
 _TRAINING_PARTS = {
-    "weights (fp32)": ("weights (fp32)", 0),
-    "Adam optimizer states (2 x fp32)": ("Adam states (2 x fp32)", 1),
-    "gradients (fp32)": ("gradients (fp32)", 2),
-    "activations and temporary memory": ("activations, temporary", 3),
-    "parameters (fp16)": ("parameters (fp16)", 0),
-    "gradients (fp16)": ("gradients (fp16)", 2),
-    "optimizer: parameter copy (fp32)": ("parameter copy (fp32)", 4),
-    "optimizer: momentum (fp32)": ("momentum (fp32)", 1),
-    "optimizer: variance (fp32)": ("variance (fp32)", 1),
+    "weights (fp32)": ("weights (fp32)", "weights"),
+    "Adam optimizer states (2 x fp32)": ("Adam states (2 \u00d7 fp32)", "optimizer states"),
+    "gradients (fp32)": ("gradients (fp32)", "gradients"),
+    "activations and temporary memory": ("activations, temporary", "activations"),
+    "parameters (fp16)": ("parameters (fp16)", "weights"),
+    "gradients (fp16)": ("gradients (fp16)", "gradients"),
+    "optimizer: parameter copy (fp32)": ("parameter copy (fp32)", "optimizer states"),
+    "optimizer: momentum (fp32)": ("momentum (fp32)", "optimizer states"),
+    "optimizer: variance (fp32)": ("variance (fp32)", "optimizer states"),
 }
 
 
@@ -182,13 +186,19 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
 
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
+        phone = is_phone(fig)
         positions = (0.0, 2.9)
+        if phone:
+            positions = (0.0, 1.5)
         for x, breakdown in zip(positions, stacks.values(), strict=True):
-            _draw_stack(ax, x, breakdown, theme)
+            _draw_stack(ax, x, breakdown, theme, inside=phone)
+            per = format_number(breakdown.bytes_per_param)
             ax.text(
                 x,
                 breakdown.bytes_per_param + 0.4,
-                f"{breakdown.bytes_per_param:g} bytes/parameter\n"
+                f"{per} bytes per\nparameter"
+                if phone
+                else f"{per} bytes/parameter\n"
                 f"= {_number(units.to_gb(breakdown.total))} GB for {_count(n_params)}",
                 ha="center",
                 va="bottom",
@@ -196,49 +206,65 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
                 fontweight="bold",
             )
         zero_top = stacks["ZeRO mixed-precision Adam"].bytes_per_param
-        ax.text(
-            positions[1] - 0.4,
-            zero_top * 1.27,
-            "+ activations, not counted here:\ndepend on batch size and sequence length",
-            ha="left",
-            va="bottom",
-            color=theme.muted,
-            fontsize=8,
+        if not phone:
+            ax.text(
+                positions[1] - 0.4,
+                zero_top * 1.3,
+                "+ activations, not counted here:\ndepend on batch size and sequence length",
+                ha="left",
+                va="bottom",
+                color=theme.muted,
+            )
+        ax.set_xticks(
+            positions,
+            ["course:\nfp32 + Adam", "ZeRO: mixed-\nprecision Adam"]
+            if phone
+            else ["course: fp32 + Adam", "ZeRO: mixed-precision Adam"],
         )
-        ax.set_xticks(positions, ["course: fp32 + Adam", "ZeRO: mixed-precision Adam"])
         ax.tick_params(axis="x", length=0)
-        ax.set_xlim(-1.0, 5.2)
-        ax.set_ylim(0, max(b.bytes_per_param for b in stacks.values()) * 1.22)
+        ax.set_xlim(-0.7 if phone else -1.1, 2.2 if phone else 5.4)
+        ax.set_ylim(0, max(b.bytes_per_param for b in stacks.values()) * 1.3)
+        if phone:
+            from matplotlib.patches import Patch
+
+            concepts = ["weights", "gradients", "optimizer states", "activations"]
+            handles = [Patch(color=theme.colour(c), label=c) for c in concepts]
+            fig.legend(handles=handles, loc="outside lower center", ncols=2)
         ax.set_ylabel("bytes per parameter")
         ax.grid(axis="x", visible=False)
 
-    return FigureResult(table, draw, width=7.0, height=4.2)
+    return FigureResult(table, finished(draw), width=7.0, height=4.4, phone_height=5.6)
 
 
-def _draw_stack(ax: Axes, x: float, breakdown: memory.MemoryBreakdown, theme: Theme) -> None:
-    """One stacked bar, each part labelled to its right; activations hatched."""
+def _draw_stack(
+    ax: Axes, x: float, breakdown: memory.MemoryBreakdown, theme: Theme, *, inside: bool
+) -> None:
+    """One stacked bar, each part labelled to its right (``inside``: its bytes inside it);
+    activations hatched."""
     bottom = 0.0
     for label, per_param in breakdown.per_param():
-        short, colour_index = _TRAINING_PARTS[label]
-        hatch = "//" if colour_index == 3 else None
+        short, concept = _TRAINING_PARTS[label]
+        hatch = "//" if concept == "activations" else None
         ax.bar(
             x,
             per_param,
             bottom=bottom,
             width=0.8,
-            color=theme.series[colour_index],
-            edgecolor=theme.text,
+            color=theme.colour(concept),
+            edgecolor=theme.background,
             linewidth=0.8,
             hatch=hatch,
         )
         ax.text(
-            x + 0.47,
+            x if inside else x + 0.47,
             bottom + per_param / 2,
-            f"{short}: {per_param:g}",
-            ha="left",
+            format_number(per_param) if inside else f"{short}: {format_number(per_param)}",
+            ha="center" if inside else "left",
             va="center",
-            color=theme.text,
-            fontsize=9,
+            color=theme.on_fill if inside else theme.text,
+            bbox={"facecolor": theme.colour(concept), "edgecolor": "none", "pad": 0.5}
+            if inside
+            else None,
         )
         bottom += per_param
 
@@ -257,7 +283,7 @@ def _fields(rep: formats.Representation) -> list[int]:
 
 
 def _error_text(error: float) -> str:
-    return "0" if error == 0 else f"{error:.1e}"
+    return "0" if error == 0 else format_number(error, ".1e")
 
 
 @figure("memory.bit_layouts")
@@ -298,17 +324,52 @@ def bit_layouts(
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
         colours = (theme.series[3], theme.series[0], theme.series[2], theme.series[4])
+        if is_phone(fig):
+            _draw_bits_phone(ax, reps, colours, theme)
+            return
         for row, rep in enumerate(reps):
             _draw_bits(ax, -row * 1.5, rep, colours, theme)
         _bits_legend(ax, colours, theme)
-        ax.text(0.0, 1.0, f"value {value:.15g}", color=theme.muted, fontsize=9, va="center")
+        ax.text(
+            0.0,
+            1.0,
+            f"value {format_number(value, '.15g')}",
+            color=theme.muted,
+            fontsize=9,
+            va="center",
+        )
         ax.text(33.0, 1.0, "stored value", color=theme.muted, fontsize=9, va="center")
         ax.text(45.0, 1.0, "abs. error", color=theme.muted, fontsize=9, va="center")
         ax.set_xlim(-3.5, 51.5)
         ax.set_ylim(-len(reps) * 1.5 + 0.6, 2.6)
         ax.axis("off")
 
-    return FigureResult(table, draw, width=7.0, height=2.9)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.6)
+
+
+def _draw_bits_phone(
+    ax: Axes, reps: list[formats.Representation], colours: tuple[str, ...], theme: Theme
+) -> None:
+    """The phone layout: per format a line of text, then its bits as coloured cells."""
+    from matplotlib.patches import Rectangle
+
+    for row, rep in enumerate(reps):
+        y = -row * 2.3
+        ax.text(
+            0,
+            y + 0.75,
+            f"{rep.dtype}: {format_number(rep.stored, '.9g')}, error {_error_text(rep.abs_error)}",
+            va="bottom",
+            color=theme.text,
+        )
+        for i, field in enumerate(_fields(rep)):
+            ax.add_patch(
+                Rectangle((i, y - 0.5), 0.9, 1.0, facecolor=colours[field], edgecolor="none")
+            )
+    _bits_legend(ax, colours, theme, ncol=2)
+    ax.set_xlim(-0.2, 32.2)
+    ax.set_ylim(-len(reps) * 2.3 + 1.2, 4.6)
+    ax.axis("off")
 
 
 def _draw_bits(
@@ -337,16 +398,16 @@ def _draw_bits(
         ax.text(
             len(rep.bits) + 0.6,
             y,
-            f"code {rep.code} x scale {rep.scale:.4g}",
+            f"code {rep.code} \u00d7 scale {format_number(rep.scale, '.4g')}",
             va="center",
             color=theme.muted,
             fontsize=9,
         )
-    ax.text(33.0, y, f"{rep.stored:.9g}", va="center", color=theme.text, fontsize=9)
+    ax.text(33.0, y, format_number(rep.stored, ".9g"), va="center", color=theme.text, fontsize=9)
     ax.text(45.0, y, _error_text(rep.abs_error), va="center", color=theme.text, fontsize=9)
 
 
-def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme) -> None:
+def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme, ncol: int = 4) -> None:
     from matplotlib.patches import Patch
 
     handles = [
@@ -357,8 +418,7 @@ def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme) -> None:
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(0.0, 1.0),
-        ncol=4,
-        fontsize=9,
+        ncol=ncol,
         handlelength=1.2,
         columnspacing=1.2,
         borderaxespad=0.0,
@@ -368,13 +428,18 @@ def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme) -> None:
 # --- ZeRO stages ----------------------------------------------------------------------------
 
 _STAGE_NAMES = (
-    "Baseline DP",
-    "ZeRO stage 1\n(P_os)",
-    "ZeRO stage 2\n(P_os+g)",
-    "ZeRO stage 3\n(P_os+g+p)",
+    "baseline DP",
+    "ZeRO stage 1\n$P_{os}$",
+    "ZeRO stage 2\n$P_{os+g}$",
+    "ZeRO stage 3\n$P_{os+g+p}$",
 )
-# Colour indices match memory.training_stack: parameters 0, gradients 2, optimizer states 1.
-_ZERO_PARTS = {"parameters (fp16)": 0, "gradients (fp16)": 2, "optimizer states": 1}
+_STAGE_SHORT = ("DP", "stage 1\n$P_{os}$", "stage 2\n$P_{os+g}$", "stage 3\n$P_{os+g+p}$")
+# Concepts match memory.training_stack, so each kind of memory keeps its colour.
+_ZERO_PARTS = {
+    "parameters (fp16)": "weights",
+    "gradients (fp16)": "gradients",
+    "optimizer states": "optimizer states",
+}
 
 
 @figure("memory.zero_stages")
@@ -415,15 +480,16 @@ def zero_stages(
         ax = fig.add_subplot()
         x = list(range(len(stages)))
         bottom = [0.0] * len(stages)
-        for part, colour_index in _ZERO_PARTS.items():
-            colour = theme.series[colour_index]
+        phone = is_phone(fig)
+        for part, concept in _ZERO_PARTS.items():
+            colour = theme.colour(concept)
             ax.bar(x, parts_gb[part], bottom=bottom, width=0.6, color=colour, label=part)
             bottom = [b + v for b, v in zip(bottom, parts_gb[part], strict=True)]
         top = max(totals_gb + ([gpu_memory_gb] if gpu_memory_gb is not None else []))
         for xi, total in zip(x, totals_gb, strict=True):
             ax.text(
                 xi,
-                total + top * 0.015,
+                total + top * 0.025,
                 f"{_number(total)} GB",
                 ha="center",
                 va="bottom",
@@ -436,24 +502,28 @@ def zero_stages(
                 color=theme.text,
                 ls="--",
                 lw=1.2,
-                label=f"GPU memory ({gpu_memory_gb:g} GB)",
+                label=f"{format_number(gpu_memory_gb)} GB GPU",
             )
-        ax.set_xticks(x, _STAGE_NAMES)
+        ax.set_xticks(x, _STAGE_SHORT if phone else _STAGE_NAMES)
         ax.tick_params(axis="x", length=0)
         ax.set_xlim(-0.5, len(stages) - 0.5)
-        ax.set_ylim(0, top * 1.12)
+        ax.set_ylim(0, top * 1.15)
         _thousands(ax.yaxis, top)
         ax.set_ylabel("model states per GPU (GB)")
         ax.grid(axis="x", visible=False)
-        fig.legend(loc="outside upper center", ncol=4, handlelength=1.6, columnspacing=1.2)
-        gpus = "1 GPU" if n_gpus == 1 else f"{n_gpus} GPUs"
+        fig.legend(
+            loc="outside upper center",
+            ncol=2 if phone else 4,
+            handlelength=1.6,
+            columnspacing=1.2,
+        )
+        gpus = "1 GPU" if n_gpus == 1 else f"{format_number(n_gpus)} GPUs"
         ax.set_title(
-            f"Ψ = {_count(n_params)} parameters, N_d = {gpus}, K = {optimizer_bytes}",
-            fontsize=10,
+            rf"$\Psi$ = {_count(n_params)} parameters, $N_d$ = {gpus}, $K$ = {optimizer_bytes}",
             color=theme.muted,
         )
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.2, phone_height=5.2)
 
 
 # --- Weights of well-known models -----------------------------------------------------------
@@ -518,30 +588,56 @@ def model_weights(
     )
 
     def draw(fig: Figure, theme: Theme) -> None:
+        # A dot plot: bars on a log axis would start from an arbitrary origin.
         ax = fig.add_subplot()
-        height = 0.8 / len(formats)
-        for j, f in enumerate(formats):
-            ys = [
-                len(parsed) - 1 - i + (len(formats) / 2 - 0.5 - j) * height
-                for i in range(len(parsed))
-            ]
-            ax.barh(ys, gb[f], height=height * 0.9, color=theme.series[j], label=f)
+        phone = is_phone(fig)
+        ordered = sorted(formats, key=memory.bytes_per_param)  # fewest bytes first
+        colours = dict(zip(ordered, theme.ramp(len(ordered)), strict=True))
+        ys = [len(parsed) - 1 - i for i in range(len(parsed))]
+        for y, i in zip(ys, range(len(parsed)), strict=True):
+            values = [gb[f][i] for f in formats]
+            ax.plot([min(values), max(values)], [y, y], color=theme.muted, lw=1.0, zorder=1)
+        for f in formats:
+            ax.scatter(gb[f], ys, s=40, color=colours[f], label=f, zorder=3)
+            if phone:
+                continue
             for y, value in zip(ys, gb[f], strict=True):
-                ax.text(value * 1.08, y, _number(value), va="center", color=theme.text, fontsize=8)
-        top = len(parsed) - 0.45
-        for gpu in sorted(set(gpu_memory_gb)):
+                ax.annotate(
+                    _number(value),
+                    (value, y),
+                    xytext=(0, -8),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top",
+                    color=theme.text,
+                    bbox={"facecolor": theme.background, "edgecolor": "none", "pad": 0.3},
+                )
+        for k, gpu in enumerate(sorted(set(gpu_memory_gb))):
             ax.axvline(gpu, color=theme.text, lw=1.0, ls="--", zorder=0.5)
-            ax.text(gpu * 1.06, top, f"{gpu:g} GB GPU", color=theme.text, fontsize=8, va="bottom")
+            ax.annotate(
+                f"{format_number(gpu)} GB",
+                (gpu, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 2 + 13 * (k % 2)),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                color=theme.text,
+            )
         ax.set_xscale("log")
-        ax.set_xlim(min(all_gb) / 2, max(all_gb) * 4)
-        ax.set_ylim(-0.6, len(parsed) - 0.1)
-        labels = [f"{name}\n{_count(n)}" for name, n in parsed]
-        ax.set_yticks(range(len(parsed))[::-1], labels, fontsize=9)
+        ax.set_xlim(min(all_gb) / 2, max(all_gb) * 2)
+        ax.set_ylim(-0.7, len(parsed) - 0.4)
+        labels = [name if phone else f"{name} ({_count(n)})" for name, n in parsed]
+        ax.set_yticks(ys, labels)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("memory for the weights alone (GB, log scale)")
-        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(
+            "weights alone (GB, log scale)"
+            if phone
+            else "memory for the weights alone (GB, log scale; dashed: GPU memory)"
+        )
+        ax.grid(axis="y", alpha=0.2)
         ax.grid(which="minor", visible=False)
-        _thousands(ax.xaxis, max(all_gb))
-        fig.legend(loc="outside lower center", ncols=len(formats), fontsize=9)
+        handles, names = ax.get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncols=len(formats))
 
-    return FigureResult(table, draw, width=7.0, height=4.5)
+    return FigureResult(table, finished(draw), width=7.0, height=4.6, phone_height=5.0)

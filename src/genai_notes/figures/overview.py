@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from genai_notes.figures._drawing import _box, _canvas
 from genai_notes.figures.base import FigureResult, Length, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished, is_phone
+from genai_notes.numbers import format_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -78,10 +80,13 @@ def use_cases(highlight: UseCase = "none") -> FigureResult:
     )
 
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            _draw_use_cases_phone(fig, theme, highlight)
+            return
         width, height = 7.0, 3.4
         ax = _canvas(fig, width, height)
         centre = (width / 2, height / 2)
-        hub, spoke = (1.9, 0.7), (1.95, 0.62)
+        hub, spoke = (1.9, 0.7), (2.05, 0.66)
         _spoke_box(
             ax,
             centre,
@@ -95,11 +100,30 @@ def use_cases(highlight: UseCase = "none") -> FigureResult:
             angle = math.pi / 2 - 2 * math.pi * (index + 0.5) / len(_USE_CASES)
             x = centre[0] + 2.4 * math.cos(angle)
             y = centre[1] + 1.2 * math.sin(angle)
-            colour = theme.highlight if task == highlight else theme.series[0]
+            colour = theme.highlight if task == highlight else theme.blue
             _spoke_arrow(ax, centre, hub, (x, y), spoke, colour)
-            _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt)}", colour, theme)
+            _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt, 23)}", colour, theme)
 
-    return FigureResult(table, draw, width=7.0, height=3.4)
+    return FigureResult(table, finished(draw), width=7.0, height=3.4, phone_height=4.6)
+
+
+def _draw_use_cases_phone(fig: Figure, theme: Theme, highlight: str) -> None:
+    """The phone layout: the model on top, its six tasks in two columns below it."""
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    ax = _canvas(fig, width, height)
+    hub_centre, hub = (width / 2, height - 0.45), (2.2, 0.7)
+    spoke = (width / 2 - 0.1, 0.7)
+    _spoke_box(
+        ax, hub_centre, hub, "Foundation model\n(pre-trained once)", theme.text, theme, bold=True
+    )
+    for index, (task, prompt, _) in enumerate(_USE_CASES):
+        x = width / 4 + 0.02 if index % 2 == 0 else 3 * width / 4 - 0.02
+        y = height - 1.55 - 1.0 * (index // 2)
+        colour = theme.highlight if task == highlight else theme.blue
+        _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt, 17)}", colour, theme)
+    # one arrow from the model down to the grid of its tasks (spokes would cross the boxes)
+    top = height - 1.55 + spoke[1] / 2
+    _spoke_arrow(ax, hub_centre, hub, (width / 2, top - 0.02), (0.0, 0.0), theme.blue)
 
 
 def _short(text: str, limit: int = 27) -> str:
@@ -139,7 +163,6 @@ def _spoke_box(
         ha="center",
         va="center",
         color=theme.text,
-        fontsize=9.5 if bold else 9,
         fontweight="bold",
         zorder=3,
     )
@@ -150,7 +173,6 @@ def _spoke_box(
         ha="center",
         va="center",
         color=theme.muted if not bold else theme.text,
-        fontsize=8,
         zorder=3,
     )
 
@@ -267,25 +289,25 @@ def in_context_gains(
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
         xs = list(range(len(_SETTINGS)))
+        ramp = theme.ramp(len(chosen))  # model size is ordered: a sequential ramp
         for index, model in enumerate(chosen):
-            colour = theme.series[index % len(theme.series)]
+            colour = ramp[index]
             values = [GPT3_TABLE_H1[task][s][GPT3_SIZES.index(model)] for s in _SETTINGS]
             ax.plot(xs, values, marker="o", color=colour, label=f"GPT-3 {model}")
             ax.annotate(
-                f"{values[-1]:.3g}%",
+                format_number(values[-1], ".3g") + "%",
                 (xs[-1], values[-1]),
                 textcoords="offset points",
                 xytext=(8, 0),
                 va="center",
                 color=colour,
-                fontsize=9,
             )
-        ax.set_xticks(xs, ["zero-shot\nK = 0", "one-shot\nK = 1", f"few-shot\nK = {k}"])
-        ax.set_xlim(-0.25, len(xs) - 0.55)
+        ax.set_xticks(xs, ["zero-shot\n$K$ = 0", "one-shot\n$K$ = 1", f"few-shot\n$K$ = {k}"])
+        ax.set_xlim(-0.25, len(xs) - (0.4 if is_phone(fig) else 0.55))
         ax.set_ylim(0, 100 if task == "TriviaQA" else 80)
         ax.set_ylabel(f"{task} accuracy (%)")
         ax.grid(axis="x", visible=False)
         ax.legend(loc="upper left")
-        ax.set_title(f"reported in {GPT3_SOURCE}", fontsize=8, color=theme.muted)
+        ax.set_title("reported by Brown et al. 2020, Table H.1", color=theme.muted)
 
-    return FigureResult(table, draw, width=7.0, height=3.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.6)

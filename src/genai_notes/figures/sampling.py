@@ -13,6 +13,8 @@ import numpy as np
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished, is_phone, legend, sizes
+from genai_notes.numbers import format_number
 from genai_notes.science import sampling
 
 if TYPE_CHECKING:
@@ -75,19 +77,26 @@ def temperature(
 
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
+        phone = is_phone(fig)
         x = np.arange(len(tokens))
         width = 0.8 / len(temperatures)
+        # temperature is ordered: a sequential ramp, in the order of the values
+        ramp = dict(zip(sorted(temperatures), theme.ramp(len(temperatures)), strict=True))
         for i, (t, p) in enumerate(zip(temperatures, probs, strict=True)):
             offset = (i - (len(temperatures) - 1) / 2) * width
-            ax.bar(x + offset, p, width * 0.92, color=theme.series[i], label=f"T = {t:g}")
+            ax.bar(x + offset, p, width * 0.92, color=ramp[t], label=f"$T$ = {format_number(t)}")
         ax.set_xlabel("next token (logit in brackets)")
-        ax.set_xticks(x, [f"{tok}\n({z:g})" for tok, z in zip(tokens, logits, strict=True)])
+        ax.set_xticks(
+            x,
+            [f"{tok}\n({format_number(z, 'g')})" for tok, z in zip(tokens, logits, strict=True)],
+            rotation=30 if phone else 0,
+        )
         ax.set_ylabel("probability")
         ax.set_ylim(0, float(max(np.max(p) for p in probs)) * 1.12)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="best", title="temperature", title_fontsize=9, fontsize=9, alignment="left")
+        legend(fig, ax, loc="best", title="temperature", alignment="left", phone_ncols=3)
 
-    return FigureResult(table, draw, width=7.0, height=3.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.8, phone_height=4.6)
 
 
 # --------------------------------------------------------------------------- top-k, top-p
@@ -140,10 +149,11 @@ def top_k_top_p(
     )
 
     def draw(fig: Figure, theme: Theme) -> None:
-        left, right = fig.subplots(1, 2, sharey=True)
+        phone = is_phone(fig)
+        left, right = fig.subplots(2, 1) if phone else fig.subplots(1, 2, sharey=True)
         top = float(max(np.max(by_k.final), np.max(by_p.final)))
         _filter_panel(left, theme, tokens, probs, by_k.kept, by_k.final, None)
-        left.set_title(f"top-k = {top_k}: keeps {np.count_nonzero(by_k.kept)}", fontsize=10)
+        left.set_title(f"top-$k$ = {top_k}: keeps {np.count_nonzero(by_k.kept)}")
         left.set_ylabel("probability")
         sorted_tokens = [tokens[i] for i in order]
         _filter_panel(
@@ -161,19 +171,20 @@ def top_k_top_p(
         right.text(
             len(tokens) - 0.5,
             top_p,
-            f"top-p = {top_p:g}",
+            f"top-$p$ = {format_number(top_p)}",
             color=theme.highlight,
             ha="right",
             va="bottom",
-            fontsize=9,
         )
-        right.set_title(f"top-p = {top_p:g}: keeps {np.count_nonzero(by_p.kept)}", fontsize=10)
+        right.set_title(f"top-$p$ = {format_number(top_p)}: keeps {np.count_nonzero(by_p.kept)}")
+        if phone:
+            right.set_ylabel("probability")
         right.set_xlabel("tokens sorted by probability")
         right.set_ylim(0, max(1.05, top * 1.25))
         left.set_xlabel("tokens")
-        _legend(fig, theme)
+        _legend(fig, theme, ncols=2 if phone else 4)
 
-    return FigureResult(table, draw, width=7.0, height=4.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.2, phone_height=7.4)
 
 
 def _filter_panel(
@@ -189,7 +200,11 @@ def _filter_panel(
     renormalised probability of each kept token. ``crossing`` marks top-p's last token."""
     x = np.arange(len(labels))
     colours = [
-        theme.highlight if i == crossing else theme.series[0] if k else theme.removed
+        theme.colour("crossing")
+        if i == crossing
+        else theme.colour("kept")
+        if k
+        else theme.colour("removed")
         for i, k in enumerate(kept)
     ]
     ax.bar(x, probs, 0.7, color=colours)
@@ -198,28 +213,27 @@ def _filter_panel(
     ax.grid(axis="x", visible=False)
     if crossing is not None:
         ax.annotate(
-            "crosses p:\nkept",
+            "crosses $p$:\nkept",
             (crossing, probs[crossing]),
             xytext=(0, 6),
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=8,
             color=theme.highlight,
         )
 
 
-def _legend(fig: Figure, theme: Theme) -> None:
+def _legend(fig: Figure, theme: Theme, ncols: int) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(color=theme.series[0], label="kept"),
-        Patch(color=theme.removed, label="removed"),
+        Patch(color=theme.colour("kept"), label="kept"),
+        Patch(color=theme.colour("removed"), label="removed"),
         Patch(fill=False, edgecolor=theme.text, ls=(0, (3, 2)), label="kept, renormalised"),
         Line2D([], [], color=theme.text, marker="o", markersize=4, lw=1.4, label="cumulative"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=9)
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncols)
 
 
 # --------------------------------------------------------------------------- greedy vs sampled
@@ -308,52 +322,74 @@ def greedy_vs_sampled(
         }
     )
     height = 0.95 + 0.42 * len(runs)
+    phone_height = 1.35 + 1.0 * len(runs)
 
     def draw(fig: Figure, theme: Theme) -> None:
         from matplotlib.patches import Rectangle
 
+        phone = is_phone(fig)
+        size = sizes(fig).label
         fig.set_layout_engine("none")  # one hand-placed axes in inch units
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
-        ax.set_xlim(0, 7.0)
-        ax.set_ylim(height, 0)  # inches, top to bottom
+        ax.set_xlim(0, fig.get_figwidth())
+        ax.set_ylim(fig.get_figheight(), 0)  # inches, top to bottom
+        pitch = 1.0 if phone else 0.42
         for row, ((_, seed, words), mark) in enumerate(zip(runs, marks, strict=True)):
-            y = 0.3 + 0.42 * row
+            y = (0.55 if phone else 0.3) + pitch * row
             label = "greedy" if seed is None else f"sampled, seed {seed}"
-            ax.text(1.38, y, label, ha="right", va="center", fontsize=9, color=theme.text)
-            _word_row(ax, theme, [prompt, *words], mark, x0=1.45, y=y)
-        y = 0.3 + 0.42 * len(runs)
-        ax.add_patch(Rectangle((1.45, y - 0.07), 0.22, 0.14, color=theme.highlight))
+            row_words = [prompt, *words]
+            if phone:
+                ax.text(0.05, y - 0.3, label, va="center", color=theme.text)
+                half = (len(row_words) + 1) // 2
+                _word_row(ax, theme, row_words[:half], mark[:half], 0.05, y, size, prompt=True)
+                _word_row(ax, theme, row_words[half:], mark[half:], 0.05, y + 0.34, size)
+            else:
+                ax.text(1.38, y, label, ha="right", va="center", color=theme.text)
+                _word_row(ax, theme, row_words, mark, 1.45, y, size, prompt=True)
+        y = (0.45 if phone else 0.3) + pitch * len(runs)
+        x0 = 0.05 if phone else 1.45
+        ax.add_patch(Rectangle((x0, y - 0.07), 0.22, 0.14, color=theme.colour("repeated")))
         ax.text(
-            1.75,
+            x0 + 0.3,
             y,
-            f"part of a {REPEAT_N}-word sequence already seen earlier in the row",
+            f"in a {REPEAT_N}-word sequence seen earlier in the row",
             va="center",
-            fontsize=8,
             color=theme.muted,
         )
+        settings = f"$T$ = {format_number(temperature)}, top-$p$ = {format_number(top_p)}"
         ax.text(
-            1.45,
-            y + 0.25,
-            f"dashed box: the prompt.  Sampled runs use T = {temperature:g}, "
-            f"top-p = {top_p:g}; greedy takes the top word.",
+            x0,
+            y + (0.42 if phone else 0.25),
+            f"dashed box: the prompt.\nSampled runs: {settings}"
+            if phone
+            else f"dashed box: the prompt; sampled runs use {settings}",
             va="center",
-            fontsize=8,
             color=theme.muted,
         )
 
-    return FigureResult(table, draw, width=7.0, height=height)
+    return FigureResult(
+        table, finished(draw), width=7.0, height=height + 0.05, phone_height=phone_height
+    )
 
 
 def _word_row(
-    ax: Axes, theme: Theme, words: list[str], mark: list[bool], x0: float, y: float
+    ax: Axes,
+    theme: Theme,
+    words: list[str],
+    mark: list[bool],
+    x0: float,
+    y: float,
+    fontsize: float,
+    *,
+    prompt: bool = False,
 ) -> None:
-    """Draw words as boxes left to right from x0 (inches), sized to fit the text."""
+    """Draw words as boxes left to right from x0 (inches), sized to fit the text at
+    ``fontsize``; with ``prompt`` the first word is the prompt (a dashed box)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.patches import FancyBboxPatch
     from matplotlib.textpath import TextPath
 
-    fontsize = 9.0
     font = FontProperties(family="DejaVu Sans")
     # Text widths in inches; "." is given a minimum so its box stays visible.
     widths = [
@@ -364,17 +400,21 @@ def _word_row(
     x = x0
     for i, (word, width, repeated) in enumerate(zip(words, widths, mark, strict=True)):
         box = width + 2 * pad
-        prompt = i == 0
+        is_prompt = prompt and i == 0
         ax.add_patch(
             FancyBboxPatch(
                 (x, y - 0.15),
                 box,
                 0.3,
                 boxstyle="round,pad=0,rounding_size=0.04",
-                facecolor="none" if prompt else theme.highlight if repeated else theme.surface,
-                edgecolor=theme.highlight if repeated else theme.muted,
+                facecolor="none"
+                if is_prompt
+                else theme.colour("repeated")
+                if repeated
+                else theme.surface,
+                edgecolor=theme.colour("repeated") if repeated else theme.muted,
                 lw=0.8,
-                ls="--" if prompt else "-",
+                ls="--" if is_prompt else "-",
             )
         )
         ax.text(
@@ -384,6 +424,6 @@ def _word_row(
             ha="center",
             va="center_baseline",
             fontsize=fontsize,
-            color=theme.surface if repeated and not prompt else theme.text,
+            color=theme.on_fill if repeated and not is_prompt else theme.text,
         )
         x += box + gap

@@ -13,6 +13,8 @@ import numpy as np
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished, is_phone, legend
+from genai_notes.numbers import format_number
 from genai_notes.science import scaling
 
 if TYPE_CHECKING:
@@ -26,20 +28,23 @@ FIT_LABELS = {
     "hoffmann2022": "Approach 3, Hoffmann et al. 2022 fit",
     "epoch2024": "Approach 3, Besiroglu et al. 2024 refit",
 }
+FIT_SHORT = {"hoffmann2022": "Hoffmann et al. fit", "epoch2024": "Besiroglu et al. refit"}
+"""The fits' names where a phone drawing has no room for the long ones."""
 MODEL_NAMES = tuple(model.name for model in scaling.KNOWN_MODELS)
 Models = Annotated[list[str], Length(1, len(MODEL_NAMES))]
 FlopsRange = Range(1e15, 1e30)
 
-# Where each model's label sits relative to its point (points, horizontal alignment), so the
-# close pairs (GPT-3 and Gopher; Chinchilla, LLaMA 65B and Llama 2 70B) stay readable.
+# Where each model's label sits relative to its point (points, horizontal alignment), joined
+# to it by a leader line, so the close pairs (GPT-3 and Gopher; Chinchilla, LLaMA 65B and
+# Llama 2 70B) stay readable.
 _LABEL_OFFSETS: dict[str, tuple[float, float, str]] = {
-    "GPT-3 175B": (-7, -12, "right"),
-    "Gopher 280B": (7, -3, "left"),
-    "Chinchilla 70B": (8, -7, "left"),
-    "LLaMA 65B": (8, -20, "left"),
-    "Llama 2 70B": (-8, 7, "right"),
-    "BloombergGPT 50B": (0, -13, "center"),
-    "Llama 3 8B": (8, -4, "left"),
+    "GPT-3 175B": (-22, -16, "right"),
+    "Gopher 280B": (22, -12, "left"),
+    "Chinchilla 70B": (26, 2, "left"),
+    "LLaMA 65B": (26, -20, "left"),
+    "Llama 2 70B": (-24, 14, "right"),
+    "BloombergGPT 50B": (-12, -24, "center"),
+    "Llama 3 8B": (20, -4, "left"),
 }
 
 
@@ -84,14 +89,8 @@ def _tex_sci(value: float, digits: int = 1) -> str:
     return rf"{mantissa}\times10^{{{int(exponent)}}}"
 
 
-def _ramp(theme: Theme, count: int) -> list[tuple[float, float, float, float]]:
-    """``count`` colours from the theme's blue through green to yellow, for ordered series."""
-    from matplotlib.colors import LinearSegmentedColormap
-
-    ramp = LinearSegmentedColormap.from_list(
-        "ramp", [theme.series[0], theme.series[2], theme.series[4]]
-    )
-    return [ramp(x) for x in np.linspace(0.0, 1.0, count)]
+def _fit_colour(theme: Theme, fit: str) -> str:
+    return theme.colour("Hoffmann fit" if fit == "hoffmann2022" else "Epoch fit")
 
 
 def _offset_label(
@@ -103,7 +102,7 @@ def _offset_label(
     *,
     ha: str = "left",
     va: str = "center",
-    fontsize: float = 8,
+    fontsize: float | None = None,
     xycoords: str | tuple[str, str] = "data",
 ) -> None:
     """Text in the theme's colour, ``offset`` points away from the point ``xy``."""
@@ -117,7 +116,24 @@ def _offset_label(
         va=va,
         fontsize=fontsize,
         color=theme.text,
+        # a knock-out behind the text, so no line runs through a label
+        bbox={"facecolor": theme.background, "edgecolor": "none", "pad": 0.5, "alpha": 0.85},
     )
+
+
+def _readable_log_ticks(ax: Axes, low: float, high: float, *, phone: bool) -> None:
+    """Ticks at 1, 2 and 5 times powers of ten on an x axis spanning less than two decades."""
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    from genai_notes.numbers import tick_formatter
+
+    if high / low >= 100:
+        return
+    steps = (1, 5) if phone else (1, 2, 5)
+    ticks = [m * 10.0**e for e in range(-30, 31) for m in steps if low <= m * 10.0**e <= high]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(tick_formatter("number", ",.0f"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def _style_log_axes(ax: Axes, theme: Theme) -> None:
@@ -131,8 +147,8 @@ def _style_log_axes(ax: Axes, theme: Theme) -> None:
 # (law, its name in the table, symbol in the formula, x range, axis label): each range reaches
 # a little past the scales Kaplan et al. fitted.
 _KAPLAN_PANELS = (
-    (scaling.KAPLAN_N, "L(N)", "N", (1e5, 1e11), "non-embedding parameters N"),
-    (scaling.KAPLAN_D, "L(D)", "D", (1e7, 1e13), "training tokens D"),
+    (scaling.KAPLAN_N, "L(N)", "N", (1e5, 1e11), "non-embedding parameters $N$"),
+    (scaling.KAPLAN_D, "L(D)", "D", (1e7, 1e13), "training tokens $D$"),
     (scaling.KAPLAN_C, "L(C_min)", r"C_{\min}", (1e-8, 1e4), r"compute $C_{\min}$ (PF-days)"),
 )
 
@@ -156,13 +172,12 @@ def kaplan(points: Annotated[int, Range(2, 101)] = 7) -> FigureResult:
     )
 
     def draw(fig: Figure, theme: Theme) -> None:
-        axes = fig.subplots(1, 3, sharey=True)
-        for i, (ax, (law, _, symbol, _, label)) in enumerate(
-            zip(axes, _KAPLAN_PANELS, strict=True)
-        ):
+        phone = is_phone(fig)
+        axes = fig.subplots(3, 1) if phone else fig.subplots(1, 3, sharey=True)
+        for ax, (law, _, symbol, _, label) in zip(axes, _KAPLAN_PANELS, strict=True):
             panel = [row for row in rows if row[2] == law.unit]
             xs = [row[1] for row in panel]
-            ax.loglog(xs, [row[3] for row in panel], color=theme.series[i])
+            ax.loglog(xs, [row[3] for row in panel], color=theme.text)
             ax.set_xlabel(label)
             sub = symbol.replace(r"_{\min}", "")
             formula = (
@@ -175,13 +190,14 @@ def kaplan(points: Annotated[int, Range(2, 101)] = 7) -> FigureResult:
         from matplotlib.ticker import NullFormatter, StrMethodFormatter
 
         losses = [row[3] for row in rows]
-        axes[0].set_ylim(min(losses) / 1.08, max(losses) * 1.08)
-        axes[0].set_yticks([t for t in (1.2, 1.5, 2, 3, 4, 5, 7, 10) if t < max(losses) * 1.08])
-        axes[0].yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
-        axes[0].yaxis.set_minor_formatter(NullFormatter())
-        axes[0].set_ylabel("test loss (nats/token)")
+        for ax in axes if phone else axes[:1]:
+            ax.set_ylim(min(losses) / 1.08, max(losses) * 1.08)
+            ax.set_yticks([t for t in (1.2, 1.5, 2, 3, 4, 5, 7, 10) if t < max(losses) * 1.08])
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.set_ylabel("loss (nats/token)" if phone else "test loss (nats/token)")
 
-    return FigureResult(table, draw, width=7.0, height=3.2)
+    return FigureResult(table, finished(draw), width=7.0, height=3.4, phone_height=7.5)
 
 
 # --- Chinchilla ------------------------------------------------------------------------
@@ -236,7 +252,8 @@ def isoflop(
 
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
-        colours = _ramp(theme, len(budgets))
+        phone = is_phone(fig)
+        colours = theme.ramp(len(budgets))
         best = [row for row in rows if row[1] == "optimum"]
         for c, colour in zip(budgets, colours, strict=True):
             curve = [row for row in rows if row[0] == c and row[1] == "curve"]
@@ -247,11 +264,13 @@ def isoflop(
             color=theme.text,
             ls="--",
             lw=1.2,
-            label=f"compute-optimal frontier ({FIT_LABELS[fit]})",
+            label="compute-optimal frontier" + ("" if phone else f" ({FIT_LABELS[fit]})"),
             zorder=3,
         )
         for c in budgets:
             first = next(r for r in rows if r[0] == c)
+            if phone and c not in (budgets[0], budgets[-1]):
+                continue
             _offset_label(
                 ax, rf"$C={_tex_sci(c)}$", (first[2], first[4]), (-3, 0), theme, ha="right"
             )
@@ -263,12 +282,16 @@ def isoflop(
         ax.set_ylim(min(losses) - margin, max(losses) + margin)
         lefts = [r[2] for r in rows]
         ax.set_xlim(min(lefts) / 6, max(lefts) * 1.5)
-        ax.set_xlabel("parameters N (compute C in FLOPs fixed per curve; tokens D = C / 6N)")
+        ax.set_xlabel(
+            "parameters $N$ (compute $C$ fixed per curve)"
+            if phone
+            else "parameters $N$ (compute $C$ in FLOPs fixed per curve; tokens $D = C / 6N$)"
+        )
         ax.set_ylabel("predicted loss (nats/token)")
-        ax.legend(loc="upper right", fontsize=9)
+        legend(fig, ax, loc="upper right")
         _style_log_axes(ax, theme)
 
-    return FigureResult(table, draw, width=7.0, height=4.4)
+    return FigureResult(table, finished(draw), width=7.0, height=4.4)
 
 
 @figure("scaling.models")
@@ -296,7 +319,7 @@ def models(
     )
     front_n, front_d = _frontier(fit, flops)
     frontier_label = f"compute-optimal ({FIT_LABELS[fit]})"
-    rule_label = f"{ratio:g} tokens per parameter"
+    rule_label = f"{format_number(ratio)} tokens per parameter"
     rows: list[tuple[str, float, float, float]] = [
         (m.name, m.n_params, m.n_tokens, m.tokens_per_param) for m in chosen
     ]
@@ -321,20 +344,37 @@ def models(
             ls="--",
             label=rule_label,
         )
-        ax.loglog(front_n, front_d, color=theme.series[0], lw=1.8, label=frontier_label)
+        phone = is_phone(fig)
+        ax.loglog(
+            front_n,
+            front_d,
+            color=_fit_colour(theme, fit),
+            lw=1.8,
+            label=f"compute-optimal ({FIT_SHORT[fit]})" if phone else frontier_label,
+        )
+        scale = 0.75 if phone else 1.0
         for m in chosen:
-            ax.plot(m.n_params, m.n_tokens, "o", color=theme.highlight, ms=6, zorder=3)
-            dx, dy, ha = _LABEL_OFFSETS.get(m.name, (7, 4, "left"))
-            _offset_label(ax, m.name, (m.n_params, m.n_tokens), (dx, dy), theme, ha=ha, fontsize=9)
-        ax.set_xlim(n_low, n_high)
+            ax.plot(m.n_params, m.n_tokens, "o", color=theme.colour("model"), ms=6, zorder=3)
+            dx, dy, ha = _LABEL_OFFSETS.get(m.name, (14, 8, "left"))
+            ax.annotate(
+                m.name,
+                (m.n_params, m.n_tokens),
+                xytext=(dx * scale, dy * scale),
+                textcoords="offset points",
+                ha=ha,
+                va="center",
+                color=theme.text,
+                arrowprops={"arrowstyle": "-", "color": theme.muted, "lw": 0.7, "shrinkB": 4},
+            )
+        ax.set_xlim(n_low / (2 if phone else 1), n_high * (5 if phone else 1))
         ds = [m.n_tokens for m in chosen]
         ax.set_ylim(min(min(ds), ratio * n_low) / 2, max(max(ds), ratio * n_high) * 2)
-        ax.set_xlabel("parameters N")
-        ax.set_ylabel("training tokens D")
-        ax.legend(loc="lower right", fontsize=9)
+        ax.set_xlabel("parameters $N$")
+        ax.set_ylabel("training tokens $D$")
+        legend(fig, ax, loc="lower right")
         _style_log_axes(ax, theme)
 
-    return FigureResult(table, draw, width=7.0, height=4.2)
+    return FigureResult(table, finished(draw), width=7.0, height=4.4, phone_height=5.6)
 
 
 @figure("scaling.compute_table")
@@ -367,11 +407,26 @@ def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: 
                 reported,
                 None if reported is None else scaling.pf_days(reported),
                 None if reported is None else flops / reported,
-                m.citation,
+                _source_key(m.citation),
             )
         )
     table = Table(("model", *formats, "source"), tuple(rows), formats)
     return FigureResult(table)
+
+
+def _source_key(citation: str) -> str:
+    """A short key of a citation for a table cell: its authors and year, arXiv id and the
+    table or section it cites ("Brown et al. 2020, arXiv 2005.14165, Table D.1"), without the
+    notes that repeat the row's values."""
+    import re
+
+    plain = re.sub(r"\s*\([^)]*\)", "", citation).strip()
+    works = []
+    for work in plain.split(";"):
+        parts = [p.strip() for p in work.replace("compute from ", "").split(",")]
+        where = [p for p in parts[1:] if re.match(r"(arXiv|Table|section|sections) ", p)]
+        works.append(", ".join([parts[0], *where]))
+    return "; ".join(works)
 
 
 @figure("scaling.pf_days")
@@ -397,36 +452,50 @@ def pf_days(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: B006
     )
 
     def draw(fig: Figure, theme: Theme) -> None:
+        # A dot plot: on a log axis a bar's length from an arbitrary origin means nothing.
         ax = fig.add_subplot()
         y = np.arange(len(chosen))
-        has_reported = any(r is not None for r in reported)
-        height = 0.38 if has_reported else 0.6
-        shift = height / 2 if has_reported else 0.0
-        ax.barh(y - shift, computed, height=height, color=theme.series[0], label="6ND")
-        for yi, value in zip(y, computed, strict=True):
-            _offset_label(ax, f"{value:,.0f}", (value, yi - shift), (4, 0), theme)
-        if has_reported:
-            known = [(yi, r) for yi, r in zip(y, reported, strict=True) if r is not None]
-            ax.barh(
-                [k[0] + shift for k in known],
+        ax.scatter(computed, y, s=42, color=theme.colour("6ND"), label="6ND", zorder=3)
+        known = [(yi, r) for yi, r in zip(y, reported, strict=True) if r is not None]
+        if known:
+            ax.scatter(
                 [k[1] for k in known],
-                height=height,
-                color=theme.series[1],
+                [k[0] for k in known],
+                s=46,
+                marker="D",
+                facecolor="none",
+                edgecolor=theme.colour("reported"),
+                linewidth=1.6,
                 label="reported",
+                zorder=4,
             )
-            for yi, value in known:
-                _offset_label(ax, f"{value:,.0f}", (value, yi + shift), (4, 0), theme)
+        for yi, value, other in zip(y, computed, reported, strict=True):
+            right = value if other is None else max(value, other)
+            label = format_number(value, ",.0f")
+            if other is not None and abs(other / value - 1) > 0.005:
+                label += f" ({format_number(other, ',.0f')})"
+            _offset_label(ax, label, (right, float(yi)), (8, 0), theme)
         ax.set_xscale("log")
-        ax.set_xlim(min(computed) / 3, max(computed) * 2.5)
+        ax.set_xlim(min(computed) / 1.6, max(computed) * 3.5)
+        _readable_log_ticks(ax, min(computed) / 1.6, max(computed) * 3.5, phone=is_phone(fig))
+        ax.set_ylim(len(chosen) - 0.5, -0.5)
         ax.set_yticks(y, [m.name for m in chosen])
-        ax.invert_yaxis()
-        ax.set_xlabel("training compute (PF-days, log scale)")
-        ax.grid(False, axis="y")
-        ax.legend(loc="lower right", fontsize=9)
-        _style_log_axes(ax, theme)
-        ax.grid(False, axis="y")
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel(
+            "PF-days (log scale)" if is_phone(fig) else "training compute (PF-days, log scale)"
+        )
+        ax.grid(True, axis="y", which="major", alpha=0.25)
+        ax.grid(False, axis="x", which="minor")
+        ax.grid(True, axis="x", which="major")
+        legend(fig, ax, loc="lower right", phone_ncols=2)
 
-    return FigureResult(table, draw, width=7.0, height=1.2 + 0.45 * len(chosen))
+    return FigureResult(
+        table,
+        finished(draw),
+        width=7.0,
+        height=1.2 + 0.42 * len(chosen),
+        phone_height=1.6 + 0.42 * len(chosen),
+    )
 
 
 @figure("scaling.chinchilla_table3")
@@ -505,7 +574,10 @@ def domain_frontier(
         raise ParameterError("flops_min must be smaller than flops_max")
     chosen = _pick_models(models)
     flops = np.logspace(np.log10(flops_min), np.log10(flops_max), points)
-    rule_label = f"{ratio:g} tokens per parameter: N = sqrt(C / {6 * ratio:g})"
+    per = format_number(ratio)
+    rule_label = f"{per} tokens per parameter: N = sqrt(C / {format_number(6 * ratio)})"
+    # the same rule in mathtext for the drawing (the table keeps plain text)
+    rule_shown = f"{per} tokens per parameter: " + rf"$N = \sqrt{{C / {format_number(6 * ratio)}}}$"
     rows: list[tuple[str, float, float | None, float | None]] = [
         (rule_label, float(c), float(n), float(c / (6 * n)))
         for c, n in zip(flops, _rule_n(flops, ratio), strict=True)
@@ -531,43 +603,46 @@ def domain_frontier(
 
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
-        styles = ((theme.muted, "--"), (theme.series[0], "-"), (theme.series[2], "-"))
+        phone = is_phone(fig)
+        styles = (
+            (theme.colour("rule of thumb"), "--"),
+            (theme.colour("Hoffmann fit"), "-"),
+            (theme.colour("Epoch fit"), "-"),
+        )
         for label, (colour, ls) in zip(lines, styles, strict=True):
             line = [r for r in rows if r[0] == label]
-            ax.loglog([r[1] for r in line], [r[2] for r in line], color=colour, ls=ls, label=label)
+            shown = rule_shown if label == rule_label else label
+            if phone:
+                shown = {FIT_LABELS[f]: FIT_SHORT[f] for f in FIT_SHORT}.get(label, label)
+            ax.loglog([r[1] for r in line], [r[2] for r in line], color=colour, ls=ls, label=shown)
         for m in chosen:
             c = scaling.training_flops(m.n_params, m.n_tokens)
-            ax.plot(c, m.n_params, "o", color=theme.highlight, ms=7, zorder=3)
-            # Label on the side away from the lines (slope about 1/2): above a point that lies
-            # above the refit's frontier, below and to the right of one on or under it.
-            above = m.n_params > scaling.compute_optimal(c, "epoch2024")[0]
+            ax.plot(c, m.n_params, "o", color=theme.colour("model"), ms=7, zorder=3)
+            # Labels above and to the left of the points, away from the lines (slope ~1/2).
+            per = format_number(m.tokens_per_param, ".0f")
             _offset_label(
                 ax,
-                f"{m.name}\n{m.tokens_per_param:.0f} tokens/param",
+                m.name if phone else f"{m.name}\n{per} tokens per parameter",
                 (c, m.n_params),
-                (0, 9) if above else (6, -6),
-                theme,
-                ha="center" if above else "left",
-                va="bottom" if above else "top",
-            )
-        if planning_flops is not None:
-            ax.axvline(planning_flops, color=theme.text, ls=":", lw=1.2)
-            _offset_label(
-                ax,
-                rf"planned budget ${_tex_sci(planning_flops, 2)}$ FLOPs",
-                (planning_flops, 0.03),
-                (-4, 0),
+                (-4, 8),
                 theme,
                 ha="right",
                 va="bottom",
-                xycoords=("data", "axes fraction"),
+            )
+        if planning_flops is not None:
+            ax.axvline(
+                planning_flops,
+                color=theme.text,
+                ls=":",
+                lw=1.2,
+                label=f"planned budget, {format_number(planning_flops, '.2e')} FLOPs",
             )
         ax.set_xlim(flops_min, flops_max)
         ns = [r[2] for r in rows if r[2] is not None]
-        ax.set_ylim(min(ns) / 1.3, max(ns) * 1.6)
-        ax.set_xlabel("training compute C (FLOPs)")
-        ax.set_ylabel("compute-optimal parameters N")
-        ax.legend(loc="upper left", fontsize=8.5)
+        ax.set_ylim(min(ns) / 2.5, max(ns) * 1.8)
+        ax.set_xlabel("training compute $C$ (FLOPs)")
+        ax.set_ylabel("compute-optimal parameters $N$")
+        legend(fig, ax, loc="lower right")
         _style_log_axes(ax, theme)
 
-    return FigureResult(table, draw, width=7.0, height=4.2)
+    return FigureResult(table, finished(draw), width=7.0, height=4.4, phone_height=6.0)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from genai_notes.figures._drawing import (
     FONT,
     TIMES,
+    FlowStep,
     Point,
     _arrow,
     _box,
@@ -23,9 +24,13 @@ from genai_notes.figures._drawing import (
     _Node,
     _readable_on,
     _wrap,
+    draw_flow,
+    flow_height,
 )
 from genai_notes.figures.base import FigureResult, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished, is_phone
+from genai_notes.numbers import format_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -273,15 +278,38 @@ def lifecycle(highlight: Stage = "none") -> FigureResult:
     """
     stages = _lifecycle_stages()
     width, height = 7.0, 4.0
+    titles = {s.key: s.title for s in stages}
+    steps = [
+        FlowStep(
+            f"{number}. {stage.title}",
+            "; ".join(step.label for step in stage.steps)
+            + (", then round again" if stage.key == "adapt and align" else ""),
+            emphasis=stage.key == highlight,
+        )
+        for number, stage in enumerate(stages, start=1)
+    ]
+    notes = [
+        f"Dashed back: {titles[source]} \u2192 {titles[target]}: {label}."
+        for source, target, label in _LOOPS[2:]
+    ]
 
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, steps, notes)
+            return
         ax = _canvas(fig, width, height)
         for stage in stages:
             _draw_stage(ax, stage, theme, stage.key == highlight)
         _draw_cycle(ax, stages[2], theme)
         _draw_lifecycle_loops(ax, stages, theme)
 
-    return FigureResult(_lifecycle_table(stages), draw, width=width, height=height)
+    return FigureResult(
+        _lifecycle_table(stages),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(steps, notes),
+    )
 
 
 # --- RLHF ------------------------------------------------------------------------------------
@@ -289,9 +317,12 @@ def lifecycle(highlight: Stage = "none") -> FigureResult:
 _RANKED = "ABCDEFGHI"  # completions, labelled in the labeler's order: best first
 
 
+_RLHF_SHIFT = 2.25  # the loop sits right of the step-2 panel, so the steps read 2 then 3
+
+
 def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
     top, middle, bottom = 3.45, 2.12, 0.78
-    return (
+    nodes = (
         _Node(
             "Prompt dataset",
             "supplies a prompt x",
@@ -309,7 +340,7 @@ def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
         _Node(
             "Reward model",
             "scores the prompt and completion with one number, the reward r",
-            "Reward model\nscores (x, y)",
+            "Reward model\nscores ($x$, $y$)",
             (3.98, top),
             (1.22, 0.62),
         ),
@@ -317,15 +348,16 @@ def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
             "Reference model",
             "a frozen copy of the SFT model; KL = log π_RL(y|x) \u2212 log π_SFT(y|x)",
             "Reference model\n(frozen SFT copy)",
-            (2.47, middle),
-            (1.12, 0.6),
+            (2.37, middle),
+            (1.34, 0.6),
         ),
         _Node(
             "Penalised reward",
             f"R = r \u2212 β·KL with β = {beta:g}",
-            f"Penalised reward\nR = r \u2212 β·KL\nβ = {beta:g}",
+            "Penalised reward\n$R = r - \\beta \\cdot \\mathrm{KL}$\n"
+            f"$\\beta$ = {format_number(beta, 'g')}",
             (3.98, middle),
-            (1.22, 0.7),
+            (1.36, 0.74),
         ),
         _Node(
             "PPO update",
@@ -334,6 +366,10 @@ def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
             (2.3, bottom),
             (1.42, 0.6),
         ),
+    )
+    return tuple(
+        _Node(n.name, n.does, n.shown, (n.centre[0] + _RLHF_SHIFT, n.centre[1]), n.size)
+        for n in nodes
     )
 
 
@@ -360,8 +396,8 @@ def _draw_rlhf_loop(ax: Axes, nodes: tuple[_Node, ...], theme: Theme) -> None:
     _draw_rlhf_flow(ax, nodes, theme)
     _draw_new_weights(ax, nodes, theme)
     ax.text(
-        0.12,
-        4.02,
+        0.12 + _RLHF_SHIFT,
+        4.24,
         "Step 3: one iteration of RL with PPO",
         ha="left",
         va="center",
@@ -374,28 +410,33 @@ def _draw_rlhf_loop(ax: Axes, nodes: tuple[_Node, ...], theme: Theme) -> None:
 def _draw_rlhf_flow(ax: Axes, nodes: tuple[_Node, ...], theme: Theme) -> None:
     """The labelled arrows from the prompt to the PPO update: x, y, log π_RL, r, KL, R."""
     prompt, policy, reward, reference, penalised, ppo = nodes
-    label: dict[str, Any] = {"fontsize": FONT, "color": theme.text, "fontstyle": "italic"}
+    label: dict[str, Any] = {"fontsize": FONT, "color": theme.text}
     x_mid = (_edge(prompt, "right")[0] + _edge(policy, "left")[0]) / 2
     _arrow(ax, [_edge(prompt, "right"), _edge(policy, "left")], theme.text)
-    ax.text(x_mid, prompt.centre[1] + 0.05, "x", ha="center", va="bottom", **label)
+    ax.text(x_mid, prompt.centre[1] + 0.05, "$x$", ha="center", va="bottom", **label)
     x_mid = (_edge(policy, "right")[0] + _edge(reward, "left")[0]) / 2
     _arrow(ax, [_edge(policy, "right"), _edge(reward, "left")], theme.text)
-    ax.text(x_mid, policy.centre[1] + 0.05, "y", ha="center", va="bottom", **label)
+    ax.text(x_mid, policy.centre[1] + 0.05, "$y$", ha="center", va="bottom", **label)
     shift = reference.centre[0] - policy.centre[0]
     start, end = _edge(policy, "bottom", shift), _edge(reference, "top")
     _arrow(ax, [start, end], theme.text)
     ax.text(
-        start[0] + 0.07, (start[1] + end[1]) / 2, "y, log π_RL", ha="left", va="center", **label
+        start[0] + 0.07,
+        (start[1] + end[1]) / 2,
+        r"$y$, $\log \pi_{\mathrm{RL}}$",
+        ha="left",
+        va="center",
+        **label,
     )
     start, end = _edge(reward, "bottom"), _edge(penalised, "top")
     _arrow(ax, [start, end], theme.text)
-    ax.text(start[0] + 0.07, (start[1] + end[1]) / 2, "r", ha="left", va="center", **label)
+    ax.text(start[0] + 0.07, (start[1] + end[1]) / 2, "$r$", ha="left", va="center", **label)
     start, end = _edge(reference, "right"), _edge(penalised, "left")
     _arrow(ax, [start, end], theme.text)
     ax.text((start[0] + end[0]) / 2, start[1] + 0.05, "KL", ha="center", va="bottom", **label)
     start = _edge(penalised, "bottom")
     _arrow(ax, [start, (start[0], ppo.centre[1]), _edge(ppo, "right")], theme.text)
-    ax.text(start[0] + 0.07, (start[1] + ppo.centre[1]) / 2, "R", ha="left", va="center", **label)
+    ax.text(start[0] + 0.07, (start[1] + ppo.centre[1]) / 2, "$R$", ha="left", va="center", **label)
 
 
 def _draw_new_weights(ax: Axes, nodes: tuple[_Node, ...], theme: Theme) -> None:
@@ -421,7 +462,7 @@ def _draw_pair_panel(ax: Axes, k: int, pairs: list[tuple[str, str]], theme: Them
 
     Returns the point on the panel's left edge where the arrow to the reward model starts.
     """
-    left, right, top = 4.8, 6.92, 4.2
+    left, right, top = 0.03, 2.2, 4.2
     cx = (left + right) / 2
     text: dict[str, Any] = {"ha": "center", "fontsize": FONT, "color": theme.text}
     _draw_ranking(ax, cx, k, theme)
@@ -429,7 +470,7 @@ def _draw_pair_panel(ax: Axes, k: int, pairs: list[tuple[str, str]], theme: Them
     ax.text(
         cx,
         y,
-        f"K(K\u22121)/2 = {k}·{k - 1}/2 = {len(pairs)} pairs",
+        f"$K(K-1)/2$ = {k}\u00b7{k - 1}/2 = {len(pairs)} pairs",
         va="center",
         fontweight="bold",
         **{**text, "color": theme.series[0]},
@@ -437,7 +478,7 @@ def _draw_pair_panel(ax: Axes, k: int, pairs: list[tuple[str, str]], theme: Them
     ax.text(
         cx,
         y - 0.42,
-        "each trains the reward model\nwith loss \u2212log \u03c3(r_w \u2212 r_l)",
+        "each trains the reward model\n" + r"with loss $-\log \sigma(r_w - r_l)$",
         va="center",
         linespacing=1.15,
         **text,
@@ -451,7 +492,7 @@ def _draw_pair_panel(ax: Axes, k: int, pairs: list[tuple[str, str]], theme: Them
         edge=theme.muted,
         dashed=True,
     )
-    return (left, 3.45)
+    return (right, 3.95)
 
 
 def _draw_ranking(ax: Axes, cx: float, k: int, theme: Theme) -> None:
@@ -467,7 +508,7 @@ def _draw_ranking(ax: Axes, cx: float, k: int, theme: Theme) -> None:
         ha="center",
     )
     text: dict[str, Any] = {"ha": "center", "fontsize": FONT, "color": theme.text}
-    ax.text(cx, 3.72, f"Labelers rank K = {k} completions", va="center", **text)
+    ax.text(cx, 3.72, f"Rank $K$ = {k} completions", va="center", **text)
     ax.text(
         cx,
         3.47,
@@ -507,7 +548,7 @@ def _draw_pair_grid(
                 linewidth=0.8,
             )
         )
-        ax.text(x, y, str(number), ha="center", va="center", fontsize=8, color=theme.text)
+        ax.text(x, y, str(number), ha="center", va="center", fontsize=FONT, color=theme.text)
     return grid_top - n * cell
 
 
@@ -547,6 +588,18 @@ def _draw_grid_labels(ax: Axes, corner: Point, n: int, cell: float, theme: Theme
     )
 
 
+# The nodes' descriptions with their symbols in mathtext, for the phone reflow.
+_RLHF_PHONE_TEXT = {
+    "Prompt dataset": "supplies a prompt $x$",
+    "Policy LLM": "the model being tuned, initialised from the SFT model; generates a "
+    "completion $y$",
+    "Reward model": "scores the prompt and completion with one number, the reward $r$",
+    "Reference model": "a frozen copy of the SFT model; "
+    r"$\mathrm{KL}=\log\pi_{\mathrm{RL}}(y|x)-\log\pi_{\mathrm{SFT}}(y|x)$",
+    "PPO update": "changes the policy's weights to raise $R$, then the loop starts again",
+}
+
+
 @figure("diagrams.rlhf_loop")
 def rlhf_loop(
     beta: Annotated[float, Range(0.0, 10.0)] = 0.02,
@@ -563,15 +616,43 @@ def rlhf_loop(
     floor = 0.22  # the drawing's lowest point (inches); the canvas starts there
     width, height = 7.0, 4.35 - floor
 
+    flow = [
+        FlowStep(
+            "Step 2: reward-model data",
+            f"labelers rank $K$ = {k} completions of a prompt: {len(pairs)} pairs, each "
+            r"trains the reward model with loss $-\log\sigma(r_w-r_l)$",
+        ),
+        *(
+            FlowStep(
+                f"Step 3: {n.name}" if i == 0 else n.name,
+                _RLHF_PHONE_TEXT.get(n.name, n.does),
+                emphasis=i == 1,
+            )
+            for i, n in enumerate(nodes)
+        ),
+    ]
+    notes = ["The PPO update gives the policy new weights, and the loop starts again."]
+
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, flow, notes)
+            return
         ax = _canvas(fig, width, height)
         ax.set_ylim(floor, floor + height)
         _draw_rlhf_loop(ax, nodes, theme)
         start = _draw_pair_panel(ax, k, pairs, theme)
-        reward = nodes[2]
-        _arrow(ax, [start, _edge(reward, "right")], theme.series[0], dashed=True)
+        reward = _edge(nodes[2], "top")
+        # over the loop's top row, into the reward model the pairs train
+        path = [start, (reward[0], start[1]), reward]
+        _arrow(ax, path, theme.colour("reward"), dashed=True)
 
-    return FigureResult(_rlhf_table(nodes, pairs), draw, width=width, height=height)
+    return FigureResult(
+        _rlhf_table(nodes, pairs),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(flow, notes),
+    )
 
 
 # --- retrieval-augmented generation ----------------------------------------------------------
@@ -887,10 +968,28 @@ def rag_pipeline(
         )
     nodes = _rag_nodes(chunk_tokens, overlap_tokens, budget)
     width, height = 7.0, 4.2
+    flow = [
+        FlowStep(("Offline: " if i == 0 else "Online: " if i == 4 else "") + n.name, n.does)
+        for i, n in enumerate(nodes)
+    ]
+    window = ", ".join(f"{label} {tokens:,}" for label, tokens in budget.parts())
+    notes = [
+        "The vector store is built once, offline; the retrieval searches it for every question.",
+        f"Context window, {budget.window:,} tokens: {window}.",
+    ]
 
     def draw(fig: Figure, theme: Theme) -> None:
+        if is_phone(fig):
+            draw_flow(fig, theme, flow, notes)
+            return
         ax = _canvas(fig, width, height)
         _draw_rag_lanes(ax, nodes, theme)
         _draw_window(ax, nodes[7], budget, theme)
 
-    return FigureResult(_rag_table(nodes, budget), draw, width=width, height=height)
+    return FigureResult(
+        _rag_table(nodes, budget),
+        finished(draw),
+        width=width,
+        height=height,
+        phone_height=flow_height(flow, notes),
+    )
