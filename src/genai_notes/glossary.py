@@ -106,3 +106,30 @@ def glossary_html(terms: list[Term]) -> str:
         for group in entries.values()
     )
     return f'<dl class="genai-glossary">{items}</dl>'
+
+
+_ABBR = re.compile(r'<abbr title="[^"]*">(?P<text>.*?)</abbr>', re.DOTALL)
+_HEADING = re.compile(r"<h[1-6]\b.*?</h[1-6]>", re.DOTALL | re.IGNORECASE)
+
+
+def first_uses_only(page_html: str) -> str:
+    """Keep each term's tooltip at its first use on the page, outside headings; later uses
+    (and uses in headings) become plain text, as a careful editor would mark them.
+
+    Python-Markdown's abbreviation extension writes every use as ``<abbr title="...">``; this
+    works on that markup only, so it needs no general HTML parser.
+    """
+    if "<abbr" not in page_html:
+        return page_html
+    headings = [(m.start(), m.end()) for m in _HEADING.finditer(page_html)]
+    seen: set[str] = set()
+
+    def keep(match: re.Match[str]) -> str:
+        text = match.group("text")
+        in_heading = any(start <= match.start() < end for start, end in headings)
+        if in_heading or text in seen:
+            return text
+        seen.add(text)
+        return match.group(0)
+
+    return _ABBR.sub(keep, page_html)

@@ -179,7 +179,8 @@ def test_blocks_become_figures_with_alt_text_caption_and_data(tmp_path: Path) ->
     assert "GNXF" not in html
     for theme in ("light", "dark"):  # phones get their own drawing of each figure
         assert re.search(
-            rf'<source media="\(max-width: 40em\)" srcset="assets/figures/\w+-phone-{theme}\.svg"',
+            r'<source media="screen and \(max-width: 40em\)" '
+            rf'srcset="assets/figures/\w+-phone-{theme}\.svg"',
             html,
         )
     svgs = sorted((project / "site/assets/figures").glob("*.svg"))

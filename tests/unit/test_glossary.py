@@ -66,3 +66,14 @@ def test_a_computed_number_in_a_definition_is_refused() -> None:
     terms, problems = glossary.read_glossary("*[X]: about {{ units.GB }} bytes.\n")
     assert terms == []
     assert "computed number" in problems[0].message
+
+
+def test_a_term_keeps_its_tooltip_at_its_first_use_only() -> None:
+    page = (
+        '<h2>About <abbr title="Large">LLM</abbr></h2><p>An <abbr title="Large">LLM</abbr> and'
+        ' a <abbr title="Large">LLM</abbr>; <abbr title="Key">KV</abbr>.</p>'
+    )
+    assert glossary.first_uses_only(page) == (
+        '<h2>About LLM</h2><p>An <abbr title="Large">LLM</abbr> and a LLM; '
+        '<abbr title="Key">KV</abbr>.</p>'
+    )

@@ -335,7 +335,7 @@ class Build:
     def html(self, page_id: str, page_html: str) -> str:
         """The page's HTML with computed numbers and MathML (figures still as tokens)."""
         state = self.pages[page_id]
-        page_html = self._fill_numbers(state, page_html)
+        page_html = glossary.first_uses_only(self._fill_numbers(state, page_html))
         page_html = mathml.render_math(
             page_html, lambda e: self._math_error(state, e), self._mathml
         )

@@ -7,6 +7,7 @@ import html
 import io
 
 from genai_notes.figures.base import Cell, Table
+from genai_notes.numbers import format_number
 
 PX_PER_INCH = 96
 
@@ -31,8 +32,7 @@ def _cell(table: Table, column: str, cell: Cell) -> str:
         return "<td>—</td>"
     if isinstance(cell, str):
         return f"<td>{html.escape(cell)}</td>"
-    spec = table.formats.get(column, "")
-    text = format(cell, spec) if spec else f"{cell:g}" if isinstance(cell, float) else str(cell)
+    text = format_number(cell, table.formats.get(column, ""))
     return f'<td class="genai-num">{html.escape(text)}</td>'
 
 
@@ -46,8 +46,8 @@ def table_csv(table: Table) -> str:
     return buffer.getvalue()
 
 
-PHONE_MEDIA = "(max-width: 40em)"
-"""Screens that get the phone drawing (Material's own breakpoint for its narrow layout)."""
+PHONE_MEDIA = "screen and (max-width: 40em)"
+"""Screens that get the phone drawing (Material's narrow breakpoint; print keeps the wide one)."""
 
 
 def figure_html(
