@@ -60,6 +60,5 @@ def test_no_figure_text_is_below_11_px_at_1280(browser: Any, site_url: str) -> N
 
 def test_no_figure_text_is_below_11_px_on_a_phone(browser: Any, site_url: str) -> None:
     small, phone_drawings = _smallest_text(browser, site_url, 390)
-    if small and not phone_drawings:
-        pytest.xfail("the pages do not serve the phone drawings yet (<picture>, the engine)")
+    assert phone_drawings, "the pages serve no phone drawing (<picture>)"
     assert small == []
