@@ -211,6 +211,7 @@ def _copy_project(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / name)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")  # the math font's package
     (target / "benchfigs.py").write_text(BENCH_FIGURES, encoding="utf-8")
     page = target / "docs" / FIGURE_PAGE
     page.write_text(page.read_text(encoding="utf-8") + BENCH_BLOCK, encoding="utf-8")
