@@ -94,5 +94,5 @@ def test_computed_numbers_are_replaced_by_their_values(site_dir: Path) -> None:
         assert "computed number failed" not in text, page.relative_to(site_dir)
     home = (site_dir / "index.html").read_text(encoding="utf-8")
     # 6 * 175e9 * 300e9 = 3.15e23 FLOPs; / 8.64e19 FLOPs per PF-day = 3,646 PF-days.
-    assert "3.15 × 10²³" in home
+    assert "3.15\u00a0×\u00a010²³" in home  # no-break spaces: the number never wraps
     assert "3,646 petaflop/s-days" in home

@@ -29,6 +29,7 @@ def _copy_project(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / name)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")  # the math font's package
     if session_figure_cache().is_dir():
         shutil.copytree(session_figure_cache(), target / ".cache/plugin/genai-notes")
     return target

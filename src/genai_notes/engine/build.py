@@ -44,7 +44,7 @@ Warn = Callable[[str], None]
 UrlFor = Callable[[str, Path | None, str | None], str]
 """Adds a generated file (site path, source file or text content); returns its page URL."""
 ASSETS = "assets/figures"
-_TABLE_TOKEN = re.compile(r"<!--GNXTABLE\d{5}-->")
+_DEFERRED = re.compile(r"<!--GNXD\d{6}-->")
 _FIGURE_TOKEN = re.compile(r"<p>(?P<alone>GNXF\d{4}N\d{5}Z)</p>|(?P<inline>GNXF\d{4}N\d{5}Z)")
 
 
@@ -145,7 +145,7 @@ class Build:
         self.cache = FigureCache(settings.cache_dir)
         self._jobs: dict[str, Job] = {}
         self._failures: dict[str, str] = {}
-        self._tables: dict[str, str] = {}
+        self._deferred: dict[str, str] = {}
         self._namespace_loaded: Namespace | None = None
         self._imports = self._memo("imports", digest([Path(files_module.__file__)]))
         # Everything a block's check depends on: while no file of the package (or of a
@@ -336,8 +336,12 @@ class Build:
         """The page's HTML with computed numbers and MathML (figures still as tokens)."""
         state = self.pages[page_id]
         page_html = glossary.first_uses_only(self._fill_numbers(state, page_html))
+        # MathML joins the page after the search plugin has read it: a thousand formulas of
+        # nested elements would double its work, and their letters are no use in a search.
         page_html = mathml.render_math(
-            page_html, lambda e: self._math_error(state, e), self._mathml
+            page_html,
+            lambda e: self._math_error(state, e),
+            lambda tex, display: self._defer(self._mathml(tex, display)),
         )
         for context in mathml.stray_dollars(page_html):
             line, column = state.where.find(*_dollar_snippets(context))
@@ -471,8 +475,7 @@ class Build:
         if images is not None:
             # Hundreds of rows of plotted numbers would double the search plugin's work and add
             # nothing a reader searches for: the table joins the page after indexing.
-            placeholder = f"<!--GNXTABLE{len(self._tables):05d}-->"
-            self._tables[placeholder] = table_html(entry.table)
+            placeholder = self._defer(table_html(entry.table))
         return figure_html(
             entry.table,
             caption=placement.caption,
@@ -485,11 +488,17 @@ class Build:
             data_table=placeholder,
         )
 
-    def fill_tables(self, page_html: str) -> str:
-        """Put the data tables under the drawings into a page's final HTML."""
-        if "<!--GNXTABLE" not in page_html:
+    def _defer(self, markup: str) -> str:
+        """A placeholder for markup that joins the page only after search has indexed it."""
+        token = f"<!--GNXD{len(self._deferred):06d}-->"
+        self._deferred[token] = markup
+        return token
+
+    def fill_deferred(self, page_html: str) -> str:
+        """Put the deferred markup (MathML, data tables under drawings) into a final page."""
+        if "<!--GNXD" not in page_html:
             return page_html
-        return _TABLE_TOKEN.sub(lambda m: self._tables.get(m.group(0), ""), page_html)
+        return _DEFERRED.sub(lambda m: self._deferred.get(m.group(0), ""), page_html)
 
     def fill_figures(self, page_id: str, page_html: str, url_for: UrlFor) -> str:
         """Put each figure of the page where its token ended up."""

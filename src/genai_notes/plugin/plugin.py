@@ -168,8 +168,8 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         return env
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Insert the figures' data tables, kept out of what the search plugin indexes."""
-        return None if self._build is None else self._build.fill_tables(output)
+        """Insert MathML and the figures' data tables, kept out of what search indexes."""
+        return None if self._build is None else self._build.fill_deferred(output)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
