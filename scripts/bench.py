@@ -176,7 +176,7 @@ def main() -> int:
         ordered = [base[n] for n in ("floor", "warm", "cold", "edit-page", "edit-figure")]
         ordered += [scale[n] for n in ("floor", "cold", "warm")]
         print()
-        print(_table(ordered, floors={"": base["floor"], "10x": scale["floor"]}))
+        print(_table(ordered, floors={"": base["floor"], f"{args.copies}x": scale["floor"]}))
         print(_notes(args, base["cold"].runs[0].drawn, scale["cold"].runs[0].drawn))
         print(_cold_speed(base["cold"], scale["cold"]))
         print(_reloads(base["warm"].config, args.reloads))
@@ -432,7 +432,8 @@ def _table(variants: list[Variant], floors: dict[str, Variant]) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for variant in variants:
-        floor = floors["10x" if variant.name.startswith("10x") else ""]
+        scaled = [prefix for prefix in floors if prefix and variant.name.startswith(prefix)]
+        floor = floors[scaled[0] if scaled else ""]
         wall = [r.wall for r in variant.runs]
         cpu = [r.cpu for r in variant.runs]
         floor_wall = statistics.median(r.wall for r in floor.runs)

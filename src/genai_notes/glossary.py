@@ -44,6 +44,7 @@ def read_glossary(text: str) -> tuple[list[Term], list[Problem]]:
     share one definition (they share one Glossary entry).
     """
     terms: dict[str, Term] = {}
+    folded: dict[str, Term] = {}  # the first spelling of each term, by its case-folded form
     problems: list[Problem] = []
     comment_from: int | None = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -60,11 +61,12 @@ def read_glossary(text: str) -> tuple[list[Term], list[Problem]]:
             problems.append(Problem(number, 1, "not a glossary entry (write *[TERM]: definition)"))
             continue
         term, definition = match.group("term"), match.group("definition")
-        problem = _check(term, definition, terms)
+        problem = _check(term, definition, terms, folded)
         if problem:
             problems.append(Problem(number, 1, problem))
             continue
         terms[term] = Term(term, definition, number)
+        folded.setdefault(term.casefold(), terms[term])
     if comment_from is not None:
         problems.append(
             Problem(
@@ -76,18 +78,17 @@ def read_glossary(text: str) -> tuple[list[Term], list[Problem]]:
     return sorted(terms.values(), key=lambda t: t.term.casefold()), problems
 
 
-def _check(term: str, definition: str, terms: dict[str, Term]) -> str:
+def _check(term: str, definition: str, terms: dict[str, Term], folded: dict[str, Term]) -> str:
     if term in terms:
         return f"'{term}' is defined twice (first on line {terms[term].line})"
     if "{{" in definition or "}}" in definition:
         return "a glossary definition cannot hold a computed number ({{ }}): write it in words"
-    for other in terms.values():
-        same_case = other.term.casefold() == term.casefold()
-        if same_case and other.definition != definition:
-            return (
-                f"'{term}' and '{other.term}' (line {other.line}) differ only in case, so they "
-                "share one entry: give them the same definition"
-            )
+    other = folded.get(term.casefold())
+    if other is not None and other.definition != definition:
+        return (
+            f"'{term}' and '{other.term}' (line {other.line}) differ only in case, so they "
+            "share one entry: give them the same definition"
+        )
     return ""
 
 

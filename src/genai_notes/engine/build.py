@@ -12,6 +12,7 @@ given to ``warn`` and a visible error in the page; nothing here raises for bad c
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -38,6 +39,7 @@ from genai_notes.engine.files import (
 from genai_notes.engine.memo import Memo
 from genai_notes.engine.typeset import as_html, as_tex, format_value
 from genai_notes.figures import blocks, catalogue, registry
+from genai_notes.figures.base import Table
 from genai_notes.figures.html import figure_html, table_csv, table_html
 
 Warn = Callable[[str], None]
@@ -155,6 +157,8 @@ class Build:
         self._blocks = self._memo("blocks", code)
         self._numbers = self._memo("numbers", _numbers_stamp(self._imports))
         self._math = self._memo("mathml", _math_stamp(self._imports))
+        tables = import_closure(["genai_notes.figures.html"], self._imports)
+        self._tables = self._memo("tables", digest(tables))
         self._terms, problems = glossary.read_glossary(
             settings.glossary_path.read_text(encoding="utf-8")
         )
@@ -442,7 +446,7 @@ class Build:
                 self._failures.setdefault(key, f"drawing stopped: {type(exc).__name__}: {exc}")
             if on_detail is not None:
                 on_detail(traceback.format_exc())
-        for memo in (self._numbers, self._math, self._imports, self._blocks):
+        for memo in (self._numbers, self._math, self._imports, self._blocks, self._tables):
             memo.save()
 
     def prune(self) -> int:
@@ -470,12 +474,12 @@ class Build:
                 for v in VARIANTS
             }
             sizes = (entry.size, entry.phone_size)
-        csv_url = url_for(f"{ASSETS}/{key}.csv", None, table_csv(entry.table))
-        placeholder = None
+        csv_url = url_for(f"{ASSETS}/{key}.csv", None, self._table_text("csv", entry.table))
+        placeholder = self._table_text("html", entry.table)
         if images is not None:
             # Hundreds of rows of plotted numbers would double the search plugin's work and add
             # nothing a reader searches for: the table joins the page after indexing.
-            placeholder = self._defer(table_html(entry.table))
+            placeholder = self._defer(placeholder)
         return figure_html(
             entry.table,
             caption=placement.caption,
@@ -487,6 +491,16 @@ class Build:
             anchor=block.id,
             data_table=placeholder,
         )
+
+    def _table_text(self, kind: str, table: Table) -> str:
+        """A data table as HTML or CSV, rendered again when the table or its code changes."""
+        data = json.dumps([kind, table.columns, table.rows, table.formats], sort_keys=True)
+        key = hashlib.sha256(data.encode()).hexdigest()
+        found = self._tables.get(key)
+        if found is None:
+            found = table_html(table) if kind == "html" else table_csv(table)
+            self._tables.put(key, found)
+        return found
 
     def _defer(self, markup: str) -> str:
         """A placeholder for markup that joins the page only after search has indexed it."""

@@ -3,8 +3,9 @@
 A key hashes the figure's name and checked parameters with a *code stamp*: the bytes of the
 figure's module and of every module it imports (read from the import statements, transitively),
 of the modules that draw and write tables, and the versions of matplotlib, numpy and Python.
-An entry is a manifest (``<key>.json``: the data table, the sizes, and the SHA-256 of each SVG)
-beside its SVG files; it is used only when the manifest reads and every SVG's bytes match their
+An entry is a manifest (``<key>.json``: the data table, the sizes, and the SHA-256, size,
+mtime and inode of each SVG) beside its SVG files; it is used only when the manifest reads and
+every SVG is the file that was written (same size, mtime and inode) or its bytes match their
 hash, so a truncated or edited file is a miss and is drawn again. Entries are written atomically,
 the SVGs before the manifest; failures are never stored; entries no build used are pruned.
 No MkDocs, no matplotlib here.
@@ -53,8 +54,8 @@ class Entry:
     size: tuple[float, float] | None
     phone_size: tuple[float, float] | None
 
-    def to_json(self, hashes: Mapping[str, str]) -> str:
-        """The manifest text, with the hash of each SVG variant."""
+    def to_json(self, hashes: Mapping[str, str], stats: Mapping[str, list[int]]) -> str:
+        """The manifest text, with the hash, size and mtime of each SVG variant."""
         return json.dumps(
             {
                 "table": {
@@ -65,13 +66,14 @@ class Entry:
                 "size": self.size,
                 "phone_size": self.phone_size,
                 "svgs": dict(hashes),
+                "stats": dict(stats),
             },
             sort_keys=True,
         )
 
     @classmethod
-    def from_json(cls, text: str) -> tuple[Entry, dict[str, str]]:
-        """Read a manifest: the entry and the SVG hashes.
+    def from_json(cls, text: str) -> tuple[Entry, dict[str, str], dict[str, list[int]]]:
+        """Read a manifest: the entry, the SVG hashes and their recorded sizes and mtimes.
 
         Raises:
             ValueError: Not a manifest this module wrote.
@@ -89,9 +91,10 @@ class Entry:
                 _size(data["phone_size"]),
             )
             hashes = {str(k): str(v) for k, v in data["svgs"].items()}
-        except (KeyError, TypeError, AttributeError) as exc:
+            stats = {str(k): [int(n) for n in v] for k, v in data.get("stats", {}).items()}
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"not a figure manifest: {exc}") from None
-        return entry, hashes
+        return entry, hashes, stats
 
 
 def _size(value: Any) -> tuple[float, float] | None:
@@ -115,6 +118,12 @@ def figure_key(name: str, params: Mapping[str, Any], stamp: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+def _stat(path: Path) -> list[int]:
+    """Size, modification time (ns) and inode of a file: any write changes one of them."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
 class FigureCache:
     """Figure entries in one folder: ``<key>.json`` and ``<key>-<variant>.svg``."""
 
@@ -130,15 +139,18 @@ class FigureCache:
     def get(self, key: str) -> Entry | None:
         """The whole, checked entry of ``key``, or None (missing, unreadable, or altered)."""
         try:
-            entry, hashes = Entry.from_json((self.folder / f"{key}.json").read_text("utf-8"))
+            entry, hashes, stats = Entry.from_json((self.folder / f"{key}.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
         wanted = VARIANTS if entry.size is not None else ()
         if set(hashes) != set(wanted):
             return None
         for variant in wanted:
+            path = self.svg_path(key, variant)
             try:
-                data = self.svg_path(key, variant).read_bytes()
+                if _stat(path) == stats.get(variant):
+                    continue  # untouched since it was written and hashed
+                data = path.read_bytes()
             except OSError:
                 return None
             if hashlib.sha256(data).hexdigest() != hashes[variant]:
@@ -148,11 +160,13 @@ class FigureCache:
 
     def put(self, key: str, entry: Entry, svgs: Mapping[str, bytes]) -> None:
         """Store an entry: the SVGs first, then the manifest that vouches for them."""
-        hashes = {}
+        hashes, stats = {}, {}
         for variant, svg in svgs.items():
-            write_atomically(self.svg_path(key, variant), svg)
+            path = self.svg_path(key, variant)
+            write_atomically(path, svg)
             hashes[variant] = hashlib.sha256(svg).hexdigest()
-        write_atomically(self.folder / f"{key}.json", entry.to_json(hashes))
+            stats[variant] = _stat(path)
+        write_atomically(self.folder / f"{key}.json", entry.to_json(hashes, stats))
         self._used.add(key)
 
     def prune(self, keep: Iterable[str] = ()) -> int:

@@ -74,15 +74,16 @@ def figure_html(
         csv_url: URL of the data's CSV, relative to the page.
         csv_name: File name offered when the CSV is downloaded.
         anchor: Optional id of the figure element.
-        data_table: What stands for the data table under a drawing (default: the table's
-            HTML; a build passes a placeholder and inserts the table after search indexing).
+        data_table: The table's HTML as rendered already, or what stands for it (a build
+            passes a placeholder under a drawing and inserts the table after search indexing);
+            default: rendered here.
     """
     ident = f' id="{html.escape(anchor)}"' if anchor else ""
     download = (
         f'<p class="genai-download"><a href="{html.escape(csv_url)}" '
         f'download="{html.escape(csv_name)}">Download the data (CSV)</a></p>'
     )
-    rendered = table_html(table) if images is None or data_table is None else ""
+    rendered = table_html(table) if data_table is None else data_table
     if images is None or sizes is None:
         body = (
             f'<div class="genai-table" role="region" aria-label="{html.escape(alt)}" '
@@ -94,7 +95,7 @@ def figure_html(
         data = (
             '<details class="genai-data"><summary>Data: the values plotted</summary>'
             f'<div class="genai-table" tabindex="0" role="region" aria-label="Data of the figure">'
-            f"{rendered if data_table is None else data_table}</div>{download}</details>"
+            f"{rendered}</div>{download}</details>"
         )
     # figcaption must be the figure's first or last child, so the data block follows it.
     return (
