@@ -12,6 +12,7 @@ given to ``warn`` and a visible error in the page; nothing here raises for bad c
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -251,7 +252,7 @@ class Build:
     def _place(self, where: Where, raw: blocks.RawBlock, token: str) -> Placement:
         placement = Placement(token)
         try:
-            block = blocks.parse_block(raw)
+            block = self._parsed(raw)
         except blocks.BlockError as exc:
             return self._failed(
                 placement, f"{where.at(exc.line or raw.start + 1)}: figure block: {exc}"
@@ -279,6 +280,34 @@ class Build:
         elif key not in self._jobs:
             self._jobs[key] = Job(key, block.name, params)
         return placement
+
+    def _parsed(self, raw: blocks.RawBlock) -> blocks.FigureBlock:
+        """The block read from its YAML, or from the memo of an identical block (the memo holds
+        only blocks that read without error, with their lines relative to the block).
+
+        Raises:
+            blocks.BlockError: The YAML is not a valid figure block.
+        """
+        memo_key = "yaml:" + raw.body
+        found = self._blocks.get(memo_key)
+        if found is not None:
+            data = json.loads(found)
+            lines = {key: raw.start + offset for key, offset in data.pop("lines").items()}
+            return blocks.FigureBlock(line=raw.start + 1, lines=lines, **data)
+        block = blocks.parse_block(raw)
+        relative = {key: line - raw.start for key, line in block.lines.items()}
+        stored = {
+            "name": block.name,
+            "caption": block.caption,
+            "alt": block.alt,
+            "params": block.params,
+            "id": block.id,
+            "lines": relative,
+        }
+        # A value JSON cannot hold exactly (a YAML date, say) is not memoised: read again.
+        with contextlib.suppress(TypeError, ValueError):
+            self._blocks.put(memo_key, json.dumps(stored, sort_keys=True))
+        return block
 
     def _checked(self, block: blocks.FigureBlock) -> tuple[str, dict[str, Any]]:
         """The block's cache key and checked parameters (reused while the code is unchanged).

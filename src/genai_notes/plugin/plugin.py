@@ -221,13 +221,35 @@ def _url_for(config: MkDocsConfig, files: Files, page: Page) -> Any:
         file = files.get_file_from_path(uri)
         if file is None:
             if path is not None:
-                file = File.generated(config, uri, abs_src_path=str(path))
+                file = _CachedFile.generated(config, uri, abs_src_path=str(path))
             else:
                 file = File.generated(config, uri, content=content or "")
             files.append(file)
         return file.url_relative_to(page.file)
 
     return url_for
+
+
+class _CachedFile(File):
+    """A drawing from the figure cache: hard-linked into the site when the folders allow it.
+
+    A warm build would otherwise copy four SVGs per figure; a link costs no bytes. The cache
+    notices a site file edited in place (its entry records size, mtime and inode, then the
+    hash), and a new build replaces the link rather than writing through it.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Link the cached file to its place in the site (copy when linking is not possible)."""
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None
+        target = Path(self.abs_dest_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.unlink(missing_ok=True)
+            os.link(self.abs_src_path, target)
+        except OSError:  # another file system, or links not allowed: copy
+            super().copy_file(dirty)
 
 
 def _walk_toc(items: Any) -> Any:
