@@ -77,11 +77,12 @@ class RawBlock:
     body: str
 
 
-def find_blocks(markdown: str) -> Iterator[RawBlock]:
-    """Yield each top-level ```figure fence (0-based line span, indent, YAML body).
+def find_blocks(markdown: str, kind: str = "figure") -> Iterator[RawBlock]:
+    """Yield each ```KIND fence (``figure``, ``problem``, ...) that is not inside another fence:
+    its 0-based line span, indentation and YAML body.
 
     Raises:
-        BlockError: A figure fence that is never closed (the message names its line).
+        BlockError: A fence of that kind that is never closed (the message names its line).
     """
     lines = markdown.splitlines()
     outer: str | None = None
@@ -97,13 +98,13 @@ def find_blocks(markdown: str) -> Iterator[RawBlock]:
                 outer = None
             index += 1
             continue
-        if match.group("info") != "figure":
+        if match.group("info") != kind:
             outer = fence
             index += 1
             continue
         end = _closing(lines, index, fence)
         if end is None:
-            raise BlockError(f"the figure block is never closed with {fence}", index + 1)
+            raise BlockError(f"the {kind} block is never closed with {fence}", index + 1)
         indent = match.group("indent")
         body = "\n".join(line.removeprefix(indent) for line in lines[index + 1 : end])
         yield RawBlock(index, end + 1, indent, body)
