@@ -93,6 +93,8 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         """Under ``serve``, drop every module of the package (and the project's figure modules)
         when any of their files changed, so the next import reads the new code; recycle the
         workers, which hold the old code. The plugin's own wiring is not reloaded."""
+        if self._command != "serve":
+            return  # one build per process: nothing to reload
         files = importlib.import_module("genai_notes.engine.files")
         project = _project(config)
         extra = [project / (m.replace(".", "/") + ".py") for m in self.config.figure_modules]
@@ -154,6 +156,7 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
                 page.content = build.fill_figures(
                     file.src_uri, page.content, _url_for(config, files, page)
                 )
+        build.save()
         stats = build.stats
         log.info(
             "figures: %d drawn, %d from the cache, %d failed",
