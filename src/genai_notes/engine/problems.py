@@ -230,7 +230,7 @@ def _check_keys(
     if unknown:
         key_node = places[unknown[0]][0] if unknown[0] in places else None
         raise ProblemError(
-            f"unknown key '{blocks.short(unknown[0])}' in {what} (allowed: {', '.join(allowed)})",
+            f"unknown key '{unknown[0][:60]}' in {what} (allowed: {', '.join(allowed)})",
             tree.line(key_node) if key_node is not None else line,
         )
     missing = [key for key, required in allowed.items() if required and data.get(key) is None]
@@ -368,7 +368,7 @@ class _Checker:
             result = evaluate(source, self.namespace())
         except ExpressionError as exc:
             raise ProblemError(
-                f"'{key}' does not compute: '{blocks.short(source, 80)}': {exc}", line
+                f"'{key}' does not compute: '{_clip(source)}': {exc}", line
             ) from None
         if isinstance(result, str) or not math.isfinite(result):
             raise ProblemError(f"'{key}' must compute a finite number, got {result!r}", line)
@@ -465,6 +465,11 @@ def within(value: float, target: float, rel_tol: float) -> bool:
     if target == 0:
         return abs(value) <= rel_tol
     return abs(value - target) <= rel_tol * abs(target)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _as_float(value: Any) -> float | None:
