@@ -39,6 +39,9 @@
     ["parameters", "parameters", 1, SI_KEYS],
     ["GPUs", "GPUs", 1, SI_KEYS],
     ["USD", "money", 1, SI_KEYS],
+    ["B/s", "bandwidth", 1, SI_KEYS.concat(Object.keys(BINARY))],
+    ["tokens/s", "token rate", 1, SI_KEYS],
+    ["FLOP/B", "intensity", 1, []],
     ["%", "ratio", 0.01, []],
   ].forEach(function (row) {
     BASES[row[0]] = { symbol: row[0], dimension: row[1], factor: row[2], prefixes: row[3] };
@@ -64,6 +67,9 @@
     parameters: "a number of parameters",
     GPUs: "a number of GPUs",
     money: "an amount of money",
+    bandwidth: "a bandwidth",
+    "token rate": "a token rate",
+    intensity: "an arithmetic intensity",
     ratio: "a pure number",
   };
   var PREFIXES = Object.keys(ALL).sort(function (a, b) {

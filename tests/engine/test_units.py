@@ -51,6 +51,8 @@ def test_binary_and_si_prefixes_and_times_convert_within_a_dimension() -> None:
     assert math.isclose(answer_in("25%", unit("")), 0.25)
     assert math.isclose(answer_in("0.25", unit("%")), 0.25)  # bare: read as 0.25 %
     assert math.isclose(answer_in("2 k tokens", unit("tokens")), 2000.0)
+    assert math.isclose(answer_in("3.35 TB/s", unit("GB/s")), 3350.0)
+    assert math.isclose(answer_in("1,500 tokens/s", unit("ktokens/s")), 1.5)
 
 
 def test_a_decimal_comma_is_refused_with_a_message_that_says_why() -> None:
@@ -94,7 +96,10 @@ def test_every_base_unit_of_the_contract_is_allowed() -> None:
 # -- the JavaScript twin ---------------------------------------------------------------------
 
 _SUPER = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-TARGETS = ["GB", "B", "GiB", "TFLOP/s", "FLOP", "s", "ms", "tokens", "M tokens", "%", "", "USD"]
+TARGETS = [
+    *("GB", "B", "GiB", "TB/s", "tokens/s", "FLOP/B", "TFLOP/s", "FLOP", "s", "ms", "tokens"),
+    *("M tokens", "%", "", "USD"),
+]
 UNITS = [
     *TARGETS,
     "kB",
@@ -120,6 +125,10 @@ UNITS = [
     "G B",
     "FLOPs",
     "FLOPS",
+    "GB/s",
+    "GiB/s",
+    "ktokens/s",
+    "k tokens/s",
 ]
 
 

@@ -1,8 +1,9 @@
 """The units a problem's answer may be in, and the parser of what a reader types.
 
 A unit is a base symbol (``B``, ``FLOP``, ``FLOP/s``, ``s``, ``tokens``, ``parameters``,
-``GPUs``, ``USD``) with an optional prefix: SI ``k M G T P E`` for every base, binary ``Ki Mi
-Gi Ti`` for bytes, and ``m µ u n`` for seconds; ``%`` and ``""`` are dimensionless. The reader's
+``GPUs``, ``USD``; also ``B/s``, ``tokens/s``, ``FLOP/B``, ``min``, ``h``) with an optional
+prefix: SI ``k M G T P E`` for every base but ``min``, ``h`` and ``FLOP/B``, binary ``Ki Mi Gi
+Ti`` for bytes, ``m µ u n`` for seconds; ``%`` and ``""`` are dimensionless. The reader's
 answer is a number with an optional unit: ``140 GB``, ``1.4e11 B``, ``1.4 × 10^11``,
 ``1.4·10¹¹``, ``1,400`` (commas only between groups of three digits). A bare number is read in
 the problem's unit; a unit of the same dimension is converted (``GiB`` to ``GB``).
@@ -47,6 +48,9 @@ BASES: dict[str, Base] = {
         Base("parameters", "parameters", 1.0, tuple(SI)),
         Base("GPUs", "GPUs", 1.0, tuple(SI)),
         Base("USD", "money", 1.0, tuple(SI)),
+        Base("B/s", "bandwidth", 1.0, (*SI, *BINARY)),
+        Base("tokens/s", "token rate", 1.0, tuple(SI)),
+        Base("FLOP/B", "intensity", 1.0, ()),
         Base("%", "ratio", 0.01, ()),
     )
 }
@@ -71,6 +75,9 @@ DIMENSION_NAMES = {
     "parameters": "a number of parameters",
     "GPUs": "a number of GPUs",
     "money": "an amount of money",
+    "bandwidth": "a bandwidth",
+    "token rate": "a token rate",
+    "intensity": "an arithmetic intensity",
     "ratio": "a pure number",
 }
 _PREFIXES = sorted({*SI, *BINARY, *SMALL}, key=len, reverse=True)
