@@ -115,8 +115,8 @@
     }
     throw UnitError(
       "unknown unit '" + chars(text).slice(0, 20).join("") + "' (allowed: " +
-        Object.keys(BASES).join(", ") +
-        ' with prefixes k M G T P E, Ki Mi Gi Ti for B; or "" for a pure number)'
+        Object.keys(BASES).filter(function (b) { return b !== "%"; }).join(", ") +
+        ' with prefixes k M G T P E, Ki Mi Gi Ti for bytes; "%"; or "" for a pure number)'
     );
   }
 

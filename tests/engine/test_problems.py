@@ -317,3 +317,7 @@ def test_solutions_are_found_in_the_rendered_page_and_linked_back() -> None:
     assert '<h2 class="genai-solutions-chapter">Compute &amp; memory</h2>' in appendix
     assert '<a href="../week1/x/#problem-training-memory-7b">' in appendix
     assert problems.appendix_html([]) == "<p>No chapter has problems yet.</p>"
+
+
+def test_an_unknown_unit_suggests_the_nearest_known_one() -> None:
+    assert "did you mean 'GB'?" in str(_error(GOOD.replace("unit: GB", "unit: Gb")))

@@ -44,6 +44,7 @@ import yaml
 
 from genai_notes.engine import units
 from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
+from genai_notes.engine.suggest import did_you_mean
 from genai_notes.engine.typeset import format_value
 from genai_notes.figures import blocks
 
@@ -328,7 +329,8 @@ class _Checker:
         try:
             return units.unit(value)
         except units.UnitError as exc:
-            raise ProblemError(str(exc), line) from None
+            hint = did_you_mean(value.strip(), units.symbols())
+            raise ProblemError(f"{exc}{hint}", line) from None
 
     def rel_tol(self, value: Any) -> float:
         number = _as_float(value)

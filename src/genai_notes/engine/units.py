@@ -116,9 +116,18 @@ def unit(symbol: str) -> Unit:
                 factor = (SI | BINARY | SMALL)[prefix] * base.factor
                 return Unit(text, base.dimension, factor)
     raise UnitError(
-        f"unknown unit '{text[:20]}' (allowed: {', '.join(BASES)} with prefixes "
-        'k M G T P E, Ki Mi Gi Ti for B; or "" for a pure number)'
+        f"unknown unit '{text[:20]}' (allowed: {', '.join(b for b in BASES if b != '%')} with "
+        'prefixes k M G T P E, Ki Mi Gi Ti for bytes; "%"; or "" for a pure number)'
     )
+
+
+def symbols() -> list[str]:
+    """Every unit symbol a problem may name (prefixed forms included), for suggestions."""
+    found = [""]
+    for base in BASES.values():
+        found.append(base.symbol)
+        found += [prefix + base.symbol for prefix in base.prefixes]
+    return found
 
 
 def convert(value: float, source: Unit, target: Unit) -> float:
