@@ -266,9 +266,14 @@
   // -- the page ---------------------------------------------------------------------------
 
   function shown(value, symbol) {
-    var text = Number(value.toPrecision(4)).toString();
+    var text = Number(value.toPrecision(6)).toString();
     if (Math.abs(value) >= 1e6 || (value !== 0 && Math.abs(value) < 1e-3)) {
-      text = value.toExponential(3).replace(/\.?0+e/, "e").replace("e+", "e");
+      // As the site writes powers of ten: 1.96 × 10²³, not 1.96e23.
+      var parts = value.toExponential(4).split("e");
+      var power = chars(String(parseInt(parts[1], 10))).map(function (c) {
+        return c === "-" ? "\u207b" : SUPER.charAt(parseInt(c, 10));
+      });
+      text = parts[0].replace(/\.?0+$/, "") + "\u00a0\u00d7\u00a010" + power.join("");
     }
     if (!symbol) return text;
     return symbol === "%" ? text + "%" : text + "\u00a0" + symbol;
