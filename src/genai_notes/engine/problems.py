@@ -186,9 +186,6 @@ class _Node:
     def line(self, node: Any) -> int:
         return self.first_line + int(node.start_mark.line)
 
-    def column(self, node: Any, indent: str) -> int:
-        return len(indent) + int(node.start_mark.column) + 1
-
 
 def read_problem(raw: blocks.RawBlock, namespace: Callable[[], Namespace]) -> Problem:
     """Read, check and compute one problem block.
@@ -236,7 +233,8 @@ def _check_keys(
         )
     missing = [key for key, required in allowed.items() if required and data.get(key) is None]
     if missing:
-        raise ProblemError(f"{what} needs {' and '.join(repr(k) for k in missing)}", line)
+        advice = ' (write unit: "" for a pure number)' if "unit" in missing else ""
+        raise ProblemError(f"{what} needs {' and '.join(repr(k) for k in missing)}{advice}", line)
 
 
 class _Checker:
