@@ -26,6 +26,7 @@ from typing import Any
 
 from genai_notes import glossary, mathml
 from genai_notes.engine import files as files_module
+from genai_notes.engine import problems as problem_blocks
 from genai_notes.engine import slots as slot_tokens
 from genai_notes.engine.drawing import DrawingPool, Job
 from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
@@ -125,6 +126,7 @@ class PageState:
     where: Where
     slots: list[slot_tokens.Slot] = field(default_factory=list)
     figures: list[Placement] = field(default_factory=list)
+    problems: problem_blocks.Fragments | None = None
 
 
 @dataclass
@@ -211,6 +213,10 @@ class Build:
             if catalogue.MARKER in markdown:
                 markdown = self._insert_catalogue(state, markdown)
             markdown = self._figure_blocks(state, markdown, len(self.pages))
+        state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
+        markdown = problem_blocks.swap_blocks(
+            markdown, state.where, self.warn, lambda: self._namespace, state.problems
+        )
         markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
         return markdown
 
@@ -369,6 +375,8 @@ class Build:
     def html(self, page_id: str, page_html: str) -> str:
         """The page's HTML with computed numbers and MathML (figures still as tokens)."""
         state = self.pages[page_id]
+        if state.problems is not None:
+            page_html = problem_blocks.fill(page_html, state.problems)
         page_html = glossary.first_uses_only(self._fill_numbers(state, page_html))
         # MathML joins the page after the search plugin has read it: a thousand formulas of
         # nested elements would double its work, and their letters are no use in a search.
