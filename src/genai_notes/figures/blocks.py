@@ -200,9 +200,9 @@ def parse_block(raw: RawBlock) -> FigureBlock:
     """
     if len(raw.body) > MAX_BLOCK:
         raise BlockError(f"the block is longer than {MAX_BLOCK} characters", raw.start + 1)
-    node = _compose(raw)
+    node = compose(raw)
     lines = _key_lines(node, raw.start + 2)
-    data = _construct(node, raw)
+    data = construct(node, raw)
     if not isinstance(data, dict):
         raise BlockError("the block must be YAML keys (name, params, caption, alt)", raw.start + 1)
     unknown = sorted(set(data) - set(KEYS), key=str)
@@ -216,16 +216,16 @@ def parse_block(raw: RawBlock) -> FigureBlock:
         raise BlockError(f"the block needs {' and '.join(repr(k) for k in missing)}", raw.start + 1)
     for key in ("name", "caption", "alt"):
         if not isinstance(data[key], str):
-            raise BlockError(f"'{key}' must be text, got {_short(data[key])}", lines.get(key))
+            raise BlockError(f"'{key}' must be text, got {short(data[key])}", lines.get(key))
     params = data.get("params") or {}
     if not isinstance(params, dict):
         raise BlockError(
-            f"'params' must be YAML keys and values, got {_short(params)}", lines.get("params")
+            f"'params' must be YAML keys and values, got {short(params)}", lines.get("params")
         )
     block_id = data.get("id")
     if block_id is not None and (not isinstance(block_id, str) or not _ID.match(block_id)):
         raise BlockError(
-            f"'id' must be lower-case letters, digits and dashes, got {_short(block_id)}",
+            f"'id' must be lower-case letters, digits and dashes, got {short(block_id)}",
             lines.get("id"),
         )
     return FigureBlock(
@@ -239,8 +239,12 @@ def parse_block(raw: RawBlock) -> FigureBlock:
     )
 
 
-def _compose(raw: RawBlock) -> Any:
-    """The YAML node tree, after refusing anchors and aliases (no alias bomb can grow)."""
+def compose(raw: RawBlock) -> Any:
+    """The YAML node tree, after refusing anchors and aliases (no alias bomb can grow).
+
+    Raises:
+        BlockError: Bad YAML, or an anchor or alias (the message names its line).
+    """
     try:
         for event in yaml.parse(raw.body, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -251,7 +255,12 @@ def _compose(raw: RawBlock) -> Any:
         raise _yaml_error(exc, raw) from None
 
 
-def _construct(node: Any, raw: RawBlock) -> Any:
+def construct(node: Any, raw: RawBlock) -> Any:
+    """The Python values of a node tree from :func:`compose` (None for an empty block).
+
+    Raises:
+        BlockError: A value YAML cannot construct (the message names its line).
+    """
     if node is None:
         return None
     try:
@@ -274,7 +283,7 @@ def _key_lines(node: Any, first_line: int) -> dict[str, int]:
     lines: dict[str, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return lines
-    _check_repeats(node, first_line)
+    check_repeats(node, first_line)
     for key, value in node.value:
         name = str(key.value)
         lines[name] = first_line + key.start_mark.line
@@ -284,7 +293,7 @@ def _key_lines(node: Any, first_line: int) -> dict[str, int]:
     return lines
 
 
-def _check_repeats(node: Any, first_line: int) -> None:
+def check_repeats(node: Any, first_line: int) -> None:
     """Refuse a key written twice in any mapping of the block (YAML would keep the last)."""
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -295,13 +304,13 @@ def _check_repeats(node: Any, first_line: int) -> None:
                     f"the key '{name[:60]}' is written twice", first_line + key.start_mark.line
                 )
             seen.add(name)
-            _check_repeats(value, first_line)
+            check_repeats(value, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_repeats(item, first_line)
+            check_repeats(item, first_line)
 
 
-def _short(value: Any, limit: int = 60) -> str:
+def short(value: Any, limit: int = 60) -> str:
     """A value for a message, cut so a message never grows with its input."""
     text = reprlib.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
