@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from genai_notes.science import memory, retrieval, sampling
@@ -101,3 +102,12 @@ def test_minhash_candidate_probability() -> None:
 def test_minhash_candidate_probability_refuses_bad_similarity(j: float) -> None:
     with pytest.raises(ValueError, match="similarity"):
         retrieval.minhash_candidate_probability(j, 8, 14)
+
+
+def test_draw_from_uniform_agrees_with_a_seeded_sample() -> None:
+    # sample() draws rng.random() once and inverts the CDF; the same number gives the same token.
+    probs = [0.1, 0.2, 0.3, 0.4]
+    for seed in range(20):
+        u = np.random.default_rng(seed).random()
+        drawn = sampling.sample(probs, np.random.default_rng(seed))
+        assert sampling.draw_from_uniform(probs, u) == drawn
