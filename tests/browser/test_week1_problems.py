@@ -32,7 +32,6 @@ from tests.browser.helpers import guard
 
 pytestmark = pytest.mark.browser
 
-# The markup and the grading come with the problem engine (branch problems-engine).
 
 PAGES = (
     "introduction",
