@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
@@ -240,7 +241,8 @@ def test_the_solutions_appendix_links_back_to_each_problem(browser: Any, site_ur
         targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
         for href in targets:
             assert href is not None and "#problem-" in href
-            page.goto(site_url + "solutions/" + href, wait_until="load")
+            # Material's scripts may have made the link absolute: resolve it as the browser would.
+            page.goto(urljoin(site_url + "solutions/", href), wait_until="load")
             problem = href.split("#problem-", 1)[1]
             assert _problem(page, problem).count() == 1, href
         # The authoring examples are not chapters: they stay out of the appendix.
