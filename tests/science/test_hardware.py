@@ -174,3 +174,13 @@ def test_predicted_speed_at_batch_48_on_an_h100_by_hand() -> None:
 def test_predictions_bound_the_measurements_from_above() -> None:
     for m in hardware.SERVING_MEASUREMENTS:
         assert hardware.predicted_tokens_per_second(m) > hardware.measured_tokens_per_second(m)
+
+
+def test_each_measured_batch_fits_at_its_full_length() -> None:
+    # The runs happened, so the calculator must not claim their batch is out of memory.
+    for m in hardware.SERVING_MEASUREMENTS:
+        estimate = hardware.serve_preset(
+            m.model, m.gpu, m.fmt, kv_format=m.kv_format, tp=m.tp,
+            context=m.input_tokens + m.output_tokens, batch=m.batch,
+        )  # fmt: skip
+        assert estimate.fit >= m.batch, m.setup

@@ -753,9 +753,10 @@ SERVING_MEASUREMENTS: Final = (
     ),
 )  # fmt: skip
 """Published decode speeds. TensorRT-LLM's "LLaMA 7B/70B" rows are Llama 2 (its methodology
-section names Llama2-7b and Llama2-70b) measured with static batching on an
-H100-HBM3-80GB system, the fp8 KV cache on (``--fp8_kv_cache``); its throughput includes the
-prompt phase. Llama 3.3 70B has the Llama 3 70B shape; the NIM page does not state the KV-cache
+section names Llama2-7b and Llama2-70b) built with ``--enable_fp8 --fp8_kv_cache`` and
+measured on an H100-HBM3-80GB system with ``gptSessionBenchmark``, which times a whole static
+batch, prompt phase included (``benchmarks/cpp/README.md``: one latency per batch, input and
+output length). Llama 3.3 70B has the Llama 3 70B shape; the NIM page does not state the KV-cache
 format (bf16 assumed) and names the GPU only as "H100 80G" (the SXM preset assumed). The
 llama.cpp figure is a community measurement, not a vendor's."""
 
