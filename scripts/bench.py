@@ -158,6 +158,11 @@ def main() -> int:
     parser.add_argument("--scale-reps", type=int, default=3, help="runs of each 10x variant")
     parser.add_argument("--copies", type=int, default=10, help="size of the scaled site")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--warm-only",
+        action="store_true",
+        help="only the warm build against the floor, interleaved (after one cold build)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="genai-bench-"))
     started = time.perf_counter()
@@ -167,6 +172,12 @@ def main() -> int:
         shutil.copytree(ROOT / "src" / "genai_notes", work / "src" / "genai_notes")
         os.environ["PYTHONPATH"] = str(work / "src")
         base = _variants(_copy_project(work / "base"), work, "")
+        if args.warm_only:
+            _build(base["cold"])
+            _rounds([base["warm"], base["floor"]], args.reps)
+            print()
+            print(_table([base["floor"], base["warm"]], floors={"": base["floor"]}))
+            return 0
         scale = _variants(_scaled_project(work / "scale", args.copies), work, f"{args.copies}x ")
         print(_machine(), "\n", flush=True)
         main_set = [base[n] for n in ("cold", "warm", "edit-page", "edit-figure", "floor")]

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import nh3
-from latex2mathml.converter import convert
 
 MATHML_TAGS = frozenset(
     [
@@ -128,6 +127,9 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
         MathError: The converter failed or left a command it does not know.
     """
     _check_braces(tex)
+    # Imported here: a warm build finds every formula in its memo and never loads the converter.
+    from latex2mathml.converter import convert
+
     try:
         mathml = convert(tex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises bare Exception subclasses

@@ -29,6 +29,15 @@ import json, logging, sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+import genai_notes.figures.html as tables
+
+rendered = []
+for name in ("table_html", "table_csv"):  # count data tables rendered anew (not memoised)
+    def counted(*args, _render=getattr(tables, name), **kwargs):
+        rendered.append(1)
+        return _render(*args, **kwargs)
+    setattr(tables, name, counted)
+
 config_file, site_dir, cache_dir = sys.argv[1:4]
 handler = logging.StreamHandler(sys.stderr)
 logging.getLogger("mkdocs").addHandler(handler)
@@ -36,7 +45,7 @@ logging.getLogger("mkdocs").setLevel(logging.INFO)
 config = load_config(config_file, site_dir=site_dir)
 config.plugins["genai-notes"].config.cache_dir = cache_dir
 build(config)
-print(json.dumps({"matplotlib": "matplotlib" in sys.modules}))
+print(json.dumps({"matplotlib": "matplotlib" in sys.modules, "tables": len(rendered)}))
 """
 
 
@@ -48,6 +57,7 @@ class Build:
     cached: int
     failed: int
     matplotlib: bool
+    tables_rendered: int
 
 
 def _build(site_dir: Path, cache_dir: Path) -> Build:
@@ -63,8 +73,8 @@ def _build(site_dir: Path, cache_dir: Path) -> Build:
     match = re.search(r"figures: (\d+) drawn, (\d+) from the cache, (\d+) failed", result.stderr)
     assert match, result.stderr
     drawn, cached, failed = (int(group) for group in match.groups())
-    imported = json.loads(result.stdout.strip().splitlines()[-1])["matplotlib"]
-    return Build(drawn, cached, failed, imported)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return Build(drawn, cached, failed, report["matplotlib"], report["tables"])
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +100,9 @@ def test_a_fully_cached_build_of_the_real_site_does_not_import_matplotlib(
 ) -> None:
     assert warm_build.drawn == 0
     assert not warm_build.matplotlib
+
+
+def test_a_warm_build_renders_no_data_table_again(warm_build: Build) -> None:
+    """The first build kept every figure's HTML and CSV table in its memo, after the figures
+    were placed (a memo saved before that step would be empty)."""
+    assert warm_build.tables_rendered == 0

@@ -4,10 +4,11 @@ The plugin calls, for each page, :meth:`Build.markdown` before Markdown runs (th
 the figure catalogue are inserted, every figure block is read, checked and keyed once, its cache
 entry taken or a drawing job queued, and computed numbers become tokens), then
 :meth:`Build.html` on the page's HTML (computed numbers filled in, formulas turned into MathML,
-stray dollars reported), then, once for all pages, :meth:`Build.finish` (the queued figures drawn
-in parallel, each stored as soon as it is ready), and last :meth:`Build.figure_html` to put each
-figure in its page. Every author mistake becomes a message ``docs/PAGE.md:LINE:COL: problem``
-given to ``warn`` and a visible error in the page; nothing here raises for bad content.
+stray dollars reported), then, once for all pages, :meth:`Build.finish` (the queued figures
+drawn in parallel, each stored as soon as it is ready), :meth:`Build.fill_figures` to put each
+figure in its page, and :meth:`Build.save` to keep the memos. Every author mistake becomes a
+message ``docs/PAGE.md:LINE:COL: problem`` given to ``warn`` and a visible error in the page;
+nothing here raises for bad content.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from genai_notes import glossary, mathml
 from genai_notes.engine import files as files_module
+from genai_notes.engine import problems as problem_blocks
 from genai_notes.engine import slots as slot_tokens
 from genai_notes.engine.drawing import DrawingPool, Job
 from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
@@ -124,6 +126,7 @@ class PageState:
     where: Where
     slots: list[slot_tokens.Slot] = field(default_factory=list)
     figures: list[Placement] = field(default_factory=list)
+    problems: problem_blocks.Fragments | None = None
 
 
 @dataclass
@@ -210,6 +213,10 @@ class Build:
             if catalogue.MARKER in markdown:
                 markdown = self._insert_catalogue(state, markdown)
             markdown = self._figure_blocks(state, markdown, len(self.pages))
+        state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
+        markdown = problem_blocks.swap_blocks(
+            markdown, state.where, self.warn, lambda: self._namespace, state.problems
+        )
         markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
         return markdown
 
@@ -368,6 +375,8 @@ class Build:
     def html(self, page_id: str, page_html: str) -> str:
         """The page's HTML with computed numbers and MathML (figures still as tokens)."""
         state = self.pages[page_id]
+        if state.problems is not None:
+            page_html = problem_blocks.fill(page_html, state.problems)
         page_html = glossary.first_uses_only(self._fill_numbers(state, page_html))
         # MathML joins the page after the search plugin has read it: a thousand formulas of
         # nested elements would double its work, and their letters are no use in a search.
@@ -388,10 +397,12 @@ class Build:
     def heading(self, page_id: str, title: str) -> str:
         """A table-of-contents title with its numbers and math rendered."""
         state = self.pages.get(page_id)
-        if state is not None:
+        if state is not None and "GNXN" in title:
             title = slot_tokens.fill(
                 title, state.slots, lambda s, c: self._render_slot(state, s, "text")
             )
+        if "\\(" not in title:
+            return title
         return mathml.render_heading_math(title, lambda e: self._math_error(state, e))
 
     def _fill_numbers(self, state: PageState, page_html: str) -> str:
@@ -458,7 +469,7 @@ class Build:
     # -- once for all pages ----------------------------------------------------------------
 
     def finish(self, on_detail: Warn | None = None) -> None:
-        """Draw every queued figure, storing each as it is ready; save the memos."""
+        """Draw every queued figure, storing each as it is ready."""
         try:
             for outcome in self.pool.run(list(self._jobs.values())):
                 if outcome.svgs is not None and outcome.table is not None:
@@ -475,6 +486,9 @@ class Build:
                 self._failures.setdefault(key, f"drawing stopped: {type(exc).__name__}: {exc}")
             if on_detail is not None:
                 on_detail(traceback.format_exc())
+
+    def save(self) -> None:
+        """Keep the memos for the next build (after the figures are in their pages)."""
         for memo in (self._numbers, self._math, self._imports, self._blocks, self._tables):
             memo.save()
 

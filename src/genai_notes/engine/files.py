@@ -51,12 +51,26 @@ def digest(paths: Iterable[Path], *extra: str) -> str:
             ).encode()
         )
         hasher.update(b"\0")
-        hasher.update(path.read_bytes())
+        hasher.update(_file_hash(path))
         hasher.update(b"\0")
     for item in extra:
         hasher.update(item.encode())
         hasher.update(b"\0")
     return hasher.hexdigest()
+
+
+_HASHES: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def _file_hash(path: Path) -> bytes:
+    """SHA-256 of a file's bytes, read once per process while its size, mtime and inode stay
+    the same (a build digests overlapping sets of the package's files several times)."""
+    status = path.stat()
+    key = (str(path), status.st_size, status.st_mtime_ns, status.st_ino)
+    found = _HASHES.get(key)
+    if found is None:
+        found = _HASHES[key] = hashlib.sha256(path.read_bytes()).digest()
+    return found
 
 
 def versions(*libraries: str) -> tuple[str, ...]:

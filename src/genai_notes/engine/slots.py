@@ -13,6 +13,7 @@ No MkDocs here.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable
@@ -143,7 +144,12 @@ def restore(text: str, slots: Iterable[Slot]) -> str:
 def _token_pattern(tokens: set[str]) -> re.Pattern[str] | None:
     if not tokens:
         return None
-    prefixes = sorted({token[:-6] for token in tokens})
+    return _prefix_pattern(tuple(sorted({token[:-6] for token in tokens})))
+
+
+@functools.lru_cache(maxsize=256)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """One page's tokens (a page has one prefix), compiled once for all its events."""
     return re.compile("(?:" + "|".join(re.escape(p) for p in prefixes) + r")\d{5}Z")
 
 

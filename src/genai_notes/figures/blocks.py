@@ -78,37 +78,104 @@ class RawBlock:
 
 
 def find_blocks(markdown: str, kind: str = "figure") -> Iterator[RawBlock]:
-    """Yield each ```KIND fence (``figure``, ``problem``, ...) that is not inside another fence:
+    """Yield each ```KIND fence (``figure``, ``problem``, ...) that Markdown reads as a fence:
     its 0-based line span, indentation and YAML body.
+
+    A fence inside another fence or in an indented code block (after a blank line, four spaces
+    deeper than its container: the page, an admonition, a tab, a list item) is text to
+    Python-Markdown and SuperFences, and is left alone; so is a fence in an HTML comment that
+    opens on its own line (a block commented out).
 
     Raises:
         BlockError: A fence of that kind that is never closed (the message names its line).
     """
     lines = markdown.splitlines()
-    outer: str | None = None
+    context = _Context()
     index = 0
     while index < len(lines):
-        match = _FENCE.match(lines[index])
-        if match is None:
+        line = lines[index]
+        if not context.is_fence_line(line):
             index += 1
             continue
+        match = _FENCE.match(line)
+        assert match is not None
         fence = match.group("fence")
-        if outer is not None:
-            if fence.startswith(outer) and not match.group("info"):
-                outer = None
-            index += 1
-            continue
-        if match.group("info") != kind:
-            outer = fence
-            index += 1
-            continue
         end = _closing(lines, index, fence)
+        if match.group("info") != kind:
+            index = len(lines) if end is None else end + 1  # an unclosed fence runs to the end
+            context.after_block()
+            continue
         if end is None:
             raise BlockError(f"the {kind} block is never closed with {fence}", index + 1)
         indent = match.group("indent")
         body = "\n".join(line.removeprefix(indent) for line in lines[index + 1 : end])
         yield RawBlock(index, end + 1, indent, body)
         index = end + 1
+        context.after_block()
+
+
+_CONTAINER = re.compile(
+    r"^(?:[!?]{3}\+?[ \t]+\S|={3}\+?[ \t]+\""  # admonition, details, tab
+    r"|[-*+][ \t]+\S|\d{1,9}[.)][ \t]+\S"  # list item
+    r"|\[\^[^\]]+\]:|:[ \t]+\S)"  # footnote, definition
+)
+"""A line that opens a block whose content is indented by four: an admonition (``!!!``,
+``???``), a tab (``===``), a list item, a footnote or a definition."""
+_TAB = 4
+
+
+class _Context:
+    """Where a line stands in Markdown's blocks, line by line: the indentation of each open
+    container, whether the line before was blank, and whether an indented code block or an HTML
+    comment is open."""
+
+    def __init__(self) -> None:
+        self.containers: list[int] = []
+        self.blank = True
+        self.code = False
+        self.comment = False
+        self.in_list = False
+
+    def is_fence_line(self, line: str) -> bool:
+        """Read one line; True when it opens a fence Markdown would read as one."""
+        if self.comment:
+            self.comment = "-->" not in line
+            return False
+        if not line.strip():
+            self.blank = True
+            return False
+        indent = len(line.expandtabs(_TAB)) - len(line.expandtabs(_TAB).lstrip())
+        after_blank, self.blank = self.blank, False
+        while self.containers and indent < self.containers[-1] and after_blank:
+            self.containers.pop()
+        base = self.containers[-1] if self.containers else 0
+        if self.code and indent >= base + _TAB:
+            return False
+        self.code = False
+        if indent >= base + _TAB and after_blank:
+            self.code = True  # deeper than its container after a blank line: indented code
+            return False
+        text = line.lstrip()
+        if text.startswith("<!--") and "-->" not in text:
+            self.comment = True
+            return False
+        opener = _CONTAINER.match(text)
+        in_list, self.in_list = self.in_list, False
+        is_list = opener is not None and opener.group(0)[0] not in "!?="
+        # After a blank line anything opens; right after a list item's line only another item;
+        # after other text an admonition or a tab, not a list (its line is more of the text).
+        if opener and (after_blank or is_list == in_list):
+            self.containers.append(indent + _TAB)
+            self.in_list = is_list
+            self.blank = not is_list  # a title line holds no text: its content starts afresh
+            return False
+        return _FENCE.match(line) is not None
+
+    def after_block(self) -> None:
+        """A fence just closed: the next line follows it directly."""
+        self.blank = False
+        self.code = False
+        self.in_list = False
 
 
 def _closing(lines: list[str], start: int, fence: str) -> int | None:
@@ -133,9 +200,9 @@ def parse_block(raw: RawBlock) -> FigureBlock:
     """
     if len(raw.body) > MAX_BLOCK:
         raise BlockError(f"the block is longer than {MAX_BLOCK} characters", raw.start + 1)
-    node = _compose(raw)
+    node = compose(raw)
     lines = _key_lines(node, raw.start + 2)
-    data = _construct(node, raw)
+    data = construct(node, raw)
     if not isinstance(data, dict):
         raise BlockError("the block must be YAML keys (name, params, caption, alt)", raw.start + 1)
     unknown = sorted(set(data) - set(KEYS), key=str)
@@ -149,16 +216,16 @@ def parse_block(raw: RawBlock) -> FigureBlock:
         raise BlockError(f"the block needs {' and '.join(repr(k) for k in missing)}", raw.start + 1)
     for key in ("name", "caption", "alt"):
         if not isinstance(data[key], str):
-            raise BlockError(f"'{key}' must be text, got {_short(data[key])}", lines.get(key))
+            raise BlockError(f"'{key}' must be text, got {short(data[key])}", lines.get(key))
     params = data.get("params") or {}
     if not isinstance(params, dict):
         raise BlockError(
-            f"'params' must be YAML keys and values, got {_short(params)}", lines.get("params")
+            f"'params' must be YAML keys and values, got {short(params)}", lines.get("params")
         )
     block_id = data.get("id")
     if block_id is not None and (not isinstance(block_id, str) or not _ID.match(block_id)):
         raise BlockError(
-            f"'id' must be lower-case letters, digits and dashes, got {_short(block_id)}",
+            f"'id' must be lower-case letters, digits and dashes, got {short(block_id)}",
             lines.get("id"),
         )
     return FigureBlock(
@@ -172,8 +239,12 @@ def parse_block(raw: RawBlock) -> FigureBlock:
     )
 
 
-def _compose(raw: RawBlock) -> Any:
-    """The YAML node tree, after refusing anchors and aliases (no alias bomb can grow)."""
+def compose(raw: RawBlock) -> Any:
+    """The YAML node tree, after refusing anchors and aliases (no alias bomb can grow).
+
+    Raises:
+        BlockError: Bad YAML, or an anchor or alias (the message names its line).
+    """
     try:
         for event in yaml.parse(raw.body, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -184,7 +255,12 @@ def _compose(raw: RawBlock) -> Any:
         raise _yaml_error(exc, raw) from None
 
 
-def _construct(node: Any, raw: RawBlock) -> Any:
+def construct(node: Any, raw: RawBlock) -> Any:
+    """The Python values of a node tree from :func:`compose` (None for an empty block).
+
+    Raises:
+        BlockError: A value YAML cannot construct (the message names its line).
+    """
     if node is None:
         return None
     try:
@@ -207,7 +283,7 @@ def _key_lines(node: Any, first_line: int) -> dict[str, int]:
     lines: dict[str, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return lines
-    _check_repeats(node, first_line)
+    check_repeats(node, first_line)
     for key, value in node.value:
         name = str(key.value)
         lines[name] = first_line + key.start_mark.line
@@ -217,7 +293,7 @@ def _key_lines(node: Any, first_line: int) -> dict[str, int]:
     return lines
 
 
-def _check_repeats(node: Any, first_line: int) -> None:
+def check_repeats(node: Any, first_line: int) -> None:
     """Refuse a key written twice in any mapping of the block (YAML would keep the last)."""
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -228,13 +304,13 @@ def _check_repeats(node: Any, first_line: int) -> None:
                     f"the key '{name[:60]}' is written twice", first_line + key.start_mark.line
                 )
             seen.add(name)
-            _check_repeats(value, first_line)
+            check_repeats(value, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_repeats(item, first_line)
+            check_repeats(item, first_line)
 
 
-def _short(value: Any, limit: int = 60) -> str:
+def short(value: Any, limit: int = 60) -> str:
     """A value for a message, cut so a message never grows with its input."""
     text = reprlib.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -26,3 +26,6 @@ class GenaiNotesConfig(base.Config):
 
     figure_modules = c.ListOfItems(c.Type(str), default=[])
     """Extra modules that define figures, importable from the folder of mkdocs.yml."""
+
+    solutions_skip = c.ListOfItems(c.Type(str), default=["authoring/"])
+    """Pages (by path prefix under docs/) whose problems stay out of the Solutions appendix."""

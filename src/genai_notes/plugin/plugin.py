@@ -46,6 +46,7 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         self._pool: DrawingPool | None = None
         self._build: Build | None = None
         self._broken: str | None = None
+        self._nav_order: list[str] = []
 
     @property
     def stats(self) -> Stats | None:
@@ -93,6 +94,8 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         """Under ``serve``, drop every module of the package (and the project's figure modules)
         when any of their files changed, so the next import reads the new code; recycle the
         workers, which hold the old code. The plugin's own wiring is not reloaded."""
+        if self._command != "serve":
+            return  # one build per process: nothing to reload
         files = importlib.import_module("genai_notes.engine.files")
         project = _project(config)
         extra = [project / (m.replace(".", "/") + ".py") for m in self.config.figure_modules]
@@ -110,6 +113,11 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             self._close_pool()
             log.info("package code changed: reloaded %d modules", len(stale))
         self._fingerprint = fingerprint
+
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Remember the navigation's page order (the Solutions appendix follows it)."""
+        self._nav_order = [page.file.src_uri for page in nav.pages]
+        return None
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -154,6 +162,8 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
                 page.content = build.fill_figures(
                     file.src_uri, page.content, _url_for(config, files, page)
                 )
+        _fill_solutions(files, self._nav_order, self.config.solutions_skip)
+        build.save()
         stats = build.stats
         log.info(
             "figures: %d drawn, %d from the cache, %d failed",
@@ -187,6 +197,28 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+
+def _fill_solutions(files: Files, nav_order: list[str], skip: list[str]) -> None:
+    """Copy every chapter's worked solutions, in navigation order, into the page that asks for
+    them (``docs/solutions.md``): pages are rendered in file order, so this waits for all."""
+    problems = importlib.import_module("genai_notes.engine.problems")
+    rank = {uri: index for index, uri in enumerate(nav_order)}
+    pages = sorted(
+        ((f, f.page) for f in files.documentation_pages() if f.page is not None),
+        key=lambda pair: (rank.get(pair[0].src_uri, len(rank)), pair[0].src_uri),
+    )
+    targets = [(f, page) for f, page in pages if problems.MARKER in (page.content or "")]
+    if not targets:
+        return
+    chapters = [
+        (page.title or f.src_uri, f, problems.solutions(page.content or ""))
+        for f, page in pages
+        if problems.MARKER not in (page.content or "") and not f.src_uri.startswith(tuple(skip))
+    ]
+    for target, page in targets:
+        linked = [(title, f.url_relative_to(target), found) for title, f, found in chapters]
+        page.content = (page.content or "").replace(problems.MARKER, problems.appendix_html(linked))
 
 
 def settings_for(options: GenaiNotesConfig, config: MkDocsConfig) -> Settings:
