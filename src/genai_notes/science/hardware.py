@@ -756,8 +756,9 @@ SERVING_MEASUREMENTS: Final = (
 section names Llama2-7b and Llama2-70b) built with ``--enable_fp8 --fp8_kv_cache`` and
 measured on an H100-HBM3-80GB system with ``gptSessionBenchmark``, which times a whole static
 batch, prompt phase included (``benchmarks/cpp/README.md``: one latency per batch, input and
-output length). Llama 3.3 70B has the Llama 3 70B shape; the NIM page does not state the KV-cache
-format (bf16 assumed) and names the GPU only as "H100 80G" (the SXM preset assumed). The
+output length). Llama 3.3 70B has the Llama 3 70B shape; the NIM table gives no KV-cache format
+(bf16 assumed) and names the GPU only as "H100 80G" (the SXM preset assumed; its Hardware
+Specifications section was not in the copy read). The
 llama.cpp figure is a community measurement, not a vendor's."""
 
 
