@@ -11,6 +11,7 @@ This module knows nothing of MkDocs.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -122,12 +123,16 @@ def first_uses_only(page_html: str) -> str:
     """
     if "<abbr" not in page_html:
         return page_html
-    headings = [(m.start(), m.end()) for m in _HEADING.finditer(page_html)]
+    starts, ends = [], []
+    for heading in _HEADING.finditer(page_html):
+        starts.append(heading.start())
+        ends.append(heading.end())
     seen: set[str] = set()
 
     def keep(match: re.Match[str]) -> str:
         text = match.group("text")
-        in_heading = any(start <= match.start() < end for start, end in headings)
+        before = bisect.bisect_right(starts, match.start()) - 1  # the last heading to start
+        in_heading = before >= 0 and match.start() < ends[before]
         if in_heading or text in seen:
             return text
         seen.add(text)

@@ -321,3 +321,17 @@ def test_solutions_are_found_in_the_rendered_page_and_linked_back() -> None:
 
 def test_an_unknown_unit_suggests_the_nearest_known_one() -> None:
     assert "did you mean 'GB'?" in str(_error(GOOD.replace("unit: GB", "unit: Gb")))
+
+
+def test_a_problem_inside_a_content_tab_renders_there() -> None:
+    indented = "".join(f"    {line}\n" if line else "\n" for line in GOOD.splitlines())
+    out, messages, fragments, _ = _swap('=== "Try it"\n\n' + indented)
+    assert messages == []
+    converter = markdown_module.Markdown(
+        extensions=["pymdownx.tabbed", "pymdownx.arithmatex"],
+        extension_configs={"pymdownx.tabbed": {"alternate_style": True}},
+    )
+    html = problems.fill(converter.convert(out), fragments)
+    tab = html.split('<div class="tabbed-block">', 1)[1]
+    assert '<section class="genai-problem"' in tab
+    assert "<p>A model of" in tab

@@ -77,3 +77,10 @@ def test_a_term_keeps_its_tooltip_at_its_first_use_only() -> None:
         '<h2>About LLM</h2><p>An <abbr title="Large">LLM</abbr> and a LLM; '
         '<abbr title="Key">KV</abbr>.</p>'
     )
+
+
+def test_tooltips_stay_at_the_first_use_outside_headings() -> None:
+    term = '<abbr title="Large language model">LLM</abbr>'
+    page = f"<h2>An {term}</h2><p>One {term} and {term}.</p><h3>{term}</h3><p>{term}</p>"
+    kept = glossary.first_uses_only(page)
+    assert kept == f"<h2>An LLM</h2><p>One {term} and LLM.</p><h3>LLM</h3><p>LLM</p>"

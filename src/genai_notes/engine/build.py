@@ -215,7 +215,7 @@ class Build:
             markdown = self._figure_blocks(state, markdown, len(self.pages))
         state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
         markdown = problem_blocks.swap_blocks(
-            markdown, state.where, self.warn, lambda: self._namespace, state.problems
+            markdown, state.where, self.warn, lambda: self._namespace, state.problems, self._numbers
         )
         markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
         return markdown
@@ -574,7 +574,12 @@ class Build:
 
 def _numbers_stamp(memo: Memo) -> str:
     files = import_closure(
-        ["genai_notes.engine.expressions", "genai_notes.engine.typeset", "genai_notes.science"],
+        [
+            "genai_notes.engine.expressions",
+            "genai_notes.engine.typeset",
+            "genai_notes.engine.problems",
+            "genai_notes.science",
+        ],
         memo,
     )
     files |= set((PACKAGE_DIR / "science").glob("*.py"))

@@ -33,7 +33,9 @@ and an error box; nothing here raises for bad content. No MkDocs here.
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +46,7 @@ import yaml
 
 from genai_notes.engine import units
 from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
+from genai_notes.engine.files import TextMemo
 from genai_notes.engine.suggest import did_you_mean
 from genai_notes.engine.typeset import format_value
 from genai_notes.figures import blocks
@@ -494,8 +497,12 @@ def swap_blocks(
     warn: Warn,
     namespace: Callable[[], Namespace],
     fragments: Fragments,
+    memo: TextMemo | None = None,
 ) -> str:
     """The page's Markdown with every problem block swapped for its Markdown and tokens.
+
+    ``memo`` keeps each problem that checked without error by its YAML (its stamp must cover
+    the code of the expressions, the science and this module), so a warm build computes none.
 
     Keeps ``where.line_map`` leading each new line back to the page's own. Every author
     mistake goes to ``warn`` as ``docs/PAGE.md:LINE:COL: problem block ...`` and becomes an
@@ -512,7 +519,7 @@ def swap_blocks(
     line_map = where.line_map
     placed: list[tuple[blocks.RawBlock, list[tuple[str, int]]]] = []
     for raw in raws:
-        placed.append((raw, _place(raw, where, warn, namespace, fragments)))
+        placed.append((raw, _place(raw, where, warn, namespace, fragments, memo)))
     for raw, new in reversed(placed):
         lines[raw.start : raw.end] = [text for text, _ in new]
         line_map[raw.start : raw.end] = [
@@ -527,11 +534,12 @@ def _place(
     warn: Warn,
     namespace: Callable[[], Namespace],
     fragments: Fragments,
+    memo: TextMemo | None,
 ) -> list[tuple[str, int]]:
     """The Markdown lines (each with its line in the input) that replace one block."""
     column = len(raw.indent) + 1
     try:
-        problem = read_problem(raw, namespace)
+        problem = _read_memoised(raw, namespace, memo)
         if problem.id in fragments.ids:
             raise ProblemError(
                 f"the id '{problem.id}' is already used by the problem on line "
@@ -727,3 +735,64 @@ def appendix_html(chapters: Sequence[tuple[str, str, list[Solution]]]) -> str:
     if not parts:
         return "<p>No chapter has problems yet.</p>"
     return "\n".join(parts)
+
+
+def _read_memoised(
+    raw: blocks.RawBlock, namespace: Callable[[], Namespace], memo: TextMemo | None
+) -> Problem:
+    """:func:`read_problem`, or the problem an identical block checked to before (its lines
+    stored relative to the block and moved to where the block is now).
+
+    Raises:
+        ProblemError: As :func:`read_problem` (errors are never memoised).
+    """
+    key = "problem:" + raw.body
+    found = memo.get(key) if memo is not None else None
+    if found is not None:
+        return _moved(_problem_from(json.loads(found)), raw.start)
+    problem = read_problem(raw, namespace)
+    if memo is not None:
+        memo.put(key, json.dumps(dataclasses.asdict(_moved(problem, -raw.start))))
+    return problem
+
+
+def _moved(problem: Problem, by: int) -> Problem:
+    """The problem with every Markdown line it records moved by ``by`` lines."""
+
+    def text(found: Text | None) -> Text | None:
+        return None if found is None else dataclasses.replace(found, first=found.first + by)
+
+    def required(found: Text) -> Text:
+        return dataclasses.replace(found, first=found.first + by)
+
+    return dataclasses.replace(
+        problem,
+        question=required(problem.question),
+        hints=[required(hint) for hint in problem.hints],
+        steps=[
+            dataclasses.replace(step, text=text(step.text), formula_line=step.formula_line + by)
+            for step in problem.steps
+        ],
+        mistakes=[
+            dataclasses.replace(mistake, feedback=required(mistake.feedback))
+            for mistake in problem.mistakes
+        ],
+    )
+
+
+def _problem_from(data: dict[str, Any]) -> Problem:
+    """A :class:`Problem` from its :func:`dataclasses.asdict` form."""
+    return Problem(
+        **{
+            **data,
+            "question": Text(**data["question"]),
+            "hints": [Text(**hint) for hint in data["hints"]],
+            "steps": [
+                Step(**{**step, "text": Text(**step["text"]) if step["text"] else None})
+                for step in data["steps"]
+            ],
+            "mistakes": [
+                Mistake(value=m["value"], feedback=Text(**m["feedback"])) for m in data["mistakes"]
+            ],
+        }
+    )

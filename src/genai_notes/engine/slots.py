@@ -32,7 +32,6 @@ _CODE = re.compile(
 _MATH = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">.*?</(?P=tag)>', re.DOTALL | re.IGNORECASE
 )
-_TAG = re.compile(r"<[A-Za-z][^>]*>")
 
 
 @dataclass(frozen=True)
@@ -99,14 +98,13 @@ def contexts(page_html: str, tokens: Iterable[str]) -> dict[str, Context]:
         return found
     code = [(m.start(), m.end()) for m in _CODE.finditer(page_html)]
     math = [(m.start(), m.end()) for m in _MATH.finditer(page_html)]
-    tags = [(m.start(), m.end()) for m in _TAG.finditer(page_html)]
     for match in pattern.finditer(page_html):
         at = match.start()
         if _inside(at, code):
             found[match.group(0)] = "code"
         elif _inside(at, math):
             found[match.group(0)] = "math"
-        elif _inside(at, tags):
+        elif _in_tag(page_html, at):
             found[match.group(0)] = "attribute"
         else:
             found[match.group(0)] = "text"
@@ -151,6 +149,17 @@ def _token_pattern(tokens: set[str]) -> re.Pattern[str] | None:
 def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     """One page's tokens (a page has one prefix), compiled once for all its events."""
     return re.compile("(?:" + "|".join(re.escape(p) for p in prefixes) + r")\d{5}Z")
+
+
+def _in_tag(page_html: str, at: int) -> bool:
+    """Whether ``at`` lies inside a start tag ``<name ...>`` (in an attribute): the last ``<``
+    before it opens a tag and no ``>`` closed it since."""
+    opening = page_html.rfind("<", 0, at)
+    return (
+        opening >= 0
+        and page_html[opening + 1 : opening + 2].isalpha()
+        and page_html.find(">", opening, at) < 0
+    )
 
 
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:

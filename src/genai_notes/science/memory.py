@@ -317,6 +317,38 @@ def _optional_int(name: str, value: int | None, default: int) -> int:
     return default if value is None else positive_int(name, value)
 
 
+def attention_params(
+    d_model: int,
+    n_heads: int,
+    n_kv_heads: int | None = None,
+    head_dim: int | None = None,
+) -> int:
+    """Weights of one attention layer: W_q, W_k, W_v and W_o, without biases.
+
+    With h = ``d_model``, H query heads, K key-value heads of width d, W_q and W_o are
+    h x Hd and W_k and W_v are h x Kd, so the layer holds ``2 h H d + 2 h K d`` weights;
+    without grouped-query attention (K = H, d = h / H) that is the familiar ``4 h**2``.
+    This is the attention term of :func:`transformer_params`.
+
+    Args:
+        d_model: Hidden size h, an integer >= 1.
+        n_heads: Query heads H, an integer >= 1.
+        n_kv_heads: Key-value heads K; None means H.
+        head_dim: Head width d; None means ``d_model // n_heads``.
+
+    Returns:
+        The weight count.
+
+    Raises:
+        ValueError: For a count below 1.
+    """
+    width = positive_int("d_model", d_model)
+    heads = positive_int("n_heads", n_heads)
+    kv_heads = _optional_int("n_kv_heads", n_kv_heads, heads)
+    head = _optional_int("head_dim", head_dim, max(width // heads, 1))
+    return 2 * width * heads * head + 2 * width * kv_heads * head
+
+
 def transformer_params(
     n_layers: int,
     d_model: int,
@@ -488,6 +520,7 @@ __all__ = [
     "ZERO_STAGES",
     "activation_bytes",
     "adam8bit_mixed_precision_bytes",
+    "attention_params",
     "bytes_per_param",
     "checkpointed_activation_bytes",
     "course_training_bytes",

@@ -423,6 +423,68 @@ def ndcg_at_k(ranked_gains: Sequence[float], judged_gains: Sequence[float], k: i
     return dcg(list(ranked_gains)[:cut]) / ideal
 
 
+# --- Near-duplicate detection: shingles, Jaccard, MinHash with LSH ----------------------------
+
+
+def shingle_jaccard(text_a: str, text_b: str, n: int = 1) -> float:
+    """Jaccard similarity of two texts' sets of word n-grams ("shingles").
+
+    ``|A & B| / |A | B|`` with A and B the sets of ``n`` consecutive words, words as split by
+    :func:`genai_notes.science.metrics.tokenize` (lower case, punctuation dropped). This is
+    the similarity that MinHash estimates (Broder 1997, "On the resemblance and containment
+    of documents").
+
+    Args:
+        text_a: The first text, with at least ``n`` words.
+        text_b: The second text, with at least ``n`` words.
+        n: Words per shingle, an integer >= 1.
+
+    Returns:
+        A number in [0, 1]; 1 for texts with the same shingles.
+
+    Raises:
+        ValueError: For ``n`` below 1 or a text with fewer than ``n`` words.
+    """
+    size = positive_int("n", n)
+    sets = []
+    for name, text in (("text_a", text_a), ("text_b", text_b)):
+        words = tokenize(text)
+        if len(words) < size:
+            raise ValueError(f"{name} needs at least {size} words, got {len(words)}")
+        sets.append({tuple(words[i : i + size]) for i in range(len(words) - size + 1)})
+    return len(sets[0] & sets[1]) / len(sets[0] | sets[1])
+
+
+def minhash_candidate_probability(similarity: float, rows: int, bands: int) -> float:
+    """Chance that MinHash LSH makes two documents duplicate candidates: ``1 - (1 - J**r)**b``.
+
+    The signature of ``rows * bands`` minima is split into ``bands`` buckets of ``rows``; two
+    documents whose shingle sets have Jaccard similarity J agree on one minimum with
+    probability J, on a whole bucket with ``J**r``, and are candidates when at least one of
+    the ``b`` buckets agrees (Leskovec, Rajaraman and Ullman, *Mining of Massive Datasets*,
+    section 3.4.2). FineWeb uses ``b = 14`` buckets of ``r = 8`` (Penedo et al. 2024, §3.4).
+
+    Args:
+        similarity: The Jaccard similarity J, in [0, 1].
+        rows: Hashes per bucket r, an integer >= 1.
+        bands: Buckets b, an integer >= 1.
+
+    Returns:
+        The probability, in [0, 1].
+
+    Raises:
+        ValueError: For J outside [0, 1] or a count below 1.
+    """
+    if isinstance(similarity, bool) or not isinstance(similarity, (int, float)):
+        raise ValueError(f"similarity must be a number in [0, 1], got {similarity!r}")
+    j = float(similarity)
+    if not 0.0 <= j <= 1.0:  # also refuses NaN
+        raise ValueError(f"similarity must be a number in [0, 1], got {similarity!r}")
+    r = positive_int("rows", rows)
+    b = positive_int("bands", bands)
+    return 1.0 - (1.0 - j**r) ** b
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
     "BM25_B",
@@ -439,10 +501,12 @@ __all__ = [
     "hnsw_bytes_per_vector",
     "ivfpq_bytes_per_vector",
     "mean_reciprocal_rank",
+    "minhash_candidate_probability",
     "ndcg_at_k",
     "precision_at_k",
     "recall_at_k",
     "reciprocal_rank",
     "reciprocal_rank_fusion",
     "rrf_score",
+    "shingle_jaccard",
 ]

@@ -358,10 +358,62 @@ def entropy(probs: ArrayLike, base: float = math.e) -> float:
     return max(nats, 0.0) / math.log(checked_base)
 
 
+def kept_count(
+    logits: ArrayLike,
+    *,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> int:
+    """How many tokens keep a probability above zero after temperature, top-k and top-p.
+
+    Args:
+        logits: 1-D logits over the vocabulary.
+        temperature: T > 0.
+        top_k: Integer >= 1, or None to keep all tokens.
+        top_p: In (0, 1], or None to keep all tokens.
+
+    Returns:
+        The number of surviving tokens (``-inf`` logits never survive).
+
+    Raises:
+        ValueError: On bad logits or parameters outside their ranges.
+    """
+    kept = stages(logits, temperature=temperature, top_k=top_k, top_p=top_p).kept
+    return int(np.count_nonzero(kept))
+
+
+def draw_from_uniform(probs: ArrayLike, u: float) -> int:
+    """The token that inverse-CDF sampling draws for a given uniform number ``u``.
+
+    The token is the first whose cumulative probability exceeds ``u``; this is what
+    :func:`sample` does once ``rng.random()`` has returned ``u``, so a problem can give the
+    random number and ask which token comes out.
+
+    Args:
+        probs: 1-D probabilities, non-negative, summing to 1 (within 1e-6).
+        u: The uniform random number, in [0, 1).
+
+    Returns:
+        The drawn token index (a token with probability 0.0 is never drawn).
+
+    Raises:
+        ValueError: If ``probs`` is not a valid distribution or ``u`` is outside [0, 1).
+    """
+    array = _check_probs(probs)
+    if isinstance(u, bool) or not isinstance(u, Real) or not 0.0 <= float(u) < 1.0:
+        raise ValueError(f"u must be a number in [0, 1), got {u!r}")
+    cumulative = np.cumsum(array)
+    index = int(np.searchsorted(cumulative, float(u) * cumulative[-1], side="right"))
+    return min(index, int(np.flatnonzero(array > 0)[-1]))
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
+    "draw_from_uniform",
     "entropy",
     "greedy",
+    "kept_count",
     "next_token_probs",
     "sample",
     "softmax",

@@ -651,6 +651,74 @@ def model_flops_utilization(
     return FLOPS_PER_PARAM_PER_TOKEN * n * rate / (peak * gpus)
 
 
+def gpu_hours(flops: float, peak_flops: float, utilization: float = 1.0) -> float:
+    """GPU-hours a training run of ``flops`` takes at a fraction of one GPU's peak.
+
+    hours = C / (peak x utilization) / 3600. Divide by 24 for GPU-days, and by the number of
+    GPUs for wall-clock time (assuming they all run at that utilization).
+
+    Args:
+        flops: Training compute C, > 0 (for example :func:`training_flops`).
+        peak_flops: Peak FLOP/s of one GPU in the precision used, > 0.
+        utilization: Share of the peak achieved (MFU), in (0, 1].
+
+    Returns:
+        GPU-hours.
+
+    Raises:
+        ValueError: For non-positive arguments or a utilization above 1.
+    """
+    budget = positive_number("flops", flops)
+    peak = positive_number("peak_flops", peak_flops)
+    share = positive_number("utilization", utilization)
+    if share > 1:
+        raise ValueError(f"utilization must be in (0, 1], got {utilization!r}")
+    return budget / (peak * share) / 3600.0
+
+
+def rule_of_thumb_optimal(flops: float, tokens_per_param: float = 20.0) -> tuple[float, float]:
+    """Compute-optimal (N, D) when D = r N is fixed: N = sqrt(C / (6 r)), D = r N.
+
+    The "about 20 tokens per parameter" reading of Hoffmann et al. 2022, Approaches 1 and 2
+    (Chinchilla, 70B parameters on 1.4T tokens, is the r = 20 point of C = 5.88e23).
+
+    Args:
+        flops: Training compute C, > 0.
+        tokens_per_param: The ratio r = D / N, > 0.
+
+    Returns:
+        ``(n_params, n_tokens)``.
+
+    Raises:
+        ValueError: For non-positive arguments.
+    """
+    budget = positive_number("flops", flops)
+    ratio = positive_number("tokens_per_param", tokens_per_param)
+    n = (budget / (FLOPS_PER_PARAM_PER_TOKEN * ratio)) ** 0.5
+    return n, ratio * n
+
+
+def tokens_with_replay(domain_tokens: float, replay_share: float) -> float:
+    """Total tokens a run sees when ``replay_share`` of every batch is replayed general text.
+
+    The domain tokens are the other 1 - share of the mix: total = domain / (1 - share).
+
+    Args:
+        domain_tokens: Domain tokens to train on (epochs included), > 0.
+        replay_share: Share of the mix that is replayed general data, in [0, 1).
+
+    Returns:
+        Total training tokens.
+
+    Raises:
+        ValueError: For non-positive domain tokens or a share outside [0, 1).
+    """
+    domain = positive_number("domain_tokens", domain_tokens)
+    if isinstance(replay_share, bool) or not 0 <= replay_share < 1:
+        raise ValueError(f"replay_share must be in [0, 1), got {replay_share!r}")
+    return domain / (1.0 - float(replay_share))
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
     "CHINCHILLA_TABLE3",
@@ -668,6 +736,7 @@ __all__ = [
     "effective_unique_tokens",
     "flops_from_pf_days",
     "get_fit",
+    "gpu_hours",
     "inference_flops",
     "isoflop_loss",
     "kaplan_loss_c",
@@ -679,6 +748,8 @@ __all__ = [
     "moe_training_flops",
     "pf_days",
     "pipeline_bubble_fraction",
+    "rule_of_thumb_optimal",
     "tokens_per_param",
+    "tokens_with_replay",
     "training_flops",
 ]
