@@ -36,3 +36,23 @@ def test_fsdp_over_8_gpus_is_predicted_by_hand() -> None:
 @each_theme
 def test_draws_the_same_svg_twice(theme: Theme) -> None:
     assert_same_svg_with_text_twice(FIGURES["measured.training_memory"], theme)
+
+
+def test_serving_table_lists_each_measurement_with_its_error() -> None:
+    result = FIGURES["measured.serving_speed"].call({})
+    # See tests/science/test_hardware.py for the printed figures checked against the sources.
+    assert column(result, "measured (tokens/s)")[0] == pytest.approx(54.34)
+    assert column(result, "measured (tokens/s)")[1] == pytest.approx(1000 / 18.58)
+    assert len(column(result, "source")) == len(hardware.SERVING_MEASUREMENTS)
+    for measured, predicted, error in zip(
+        column(result, "measured (tokens/s)"),
+        column(result, "predicted (tokens/s)"),
+        column(result, "error"),
+        strict=True,
+    ):
+        assert error == pytest.approx(predicted / measured - 1)
+
+
+@each_theme
+def test_serving_figure_draws_the_same_svg_twice(theme: Theme) -> None:
+    assert_same_svg_with_text_twice(FIGURES["measured.serving_speed"], theme)

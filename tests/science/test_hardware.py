@@ -108,3 +108,79 @@ def test_a_dense_model_reads_all_its_weights_a_moe_only_what_it_routes_to() -> N
     one = hardware.weight_bytes_read(47e9, 13e9, 8, 2, 1, 1.0)
     assert one == pytest.approx(13e9)
     assert hardware.weight_bytes_read(47e9, 13e9, 8, 2, 10_000, 1.0) == pytest.approx(47e9)
+
+
+def test_serving_measurements_are_the_printed_figures() -> None:
+    """The printed values, checked against the stored sources.
+
+    - XiongjieDai/GPU-Benchmarks-on-LLM-Inference README, "LLaMA 3" NVIDIA table:
+      ``| 4090 24GB | ... | 8B F16 | 54.84 | 54.34 | 52.63 | 50.88 |`` under
+      ``tg 512 | tg 1024 | tg 4096 | tg 8192``: 54.34 tokens/s for tg 1024.
+    - NVIDIA NIM LLMs Benchmarking 1.0.0, Performance, Llama-3.3-70b-instruct, Version 1.8.0,
+      "2 x H100 80G", "fp8 TP2", "5000 Input Tokens / 500 Output Tokens":
+      ``| 1 | 406.77 | 18.58 | 51.67 |`` (concurrency, TTFT ms, ITL ms, throughput).
+    - NVIDIA/TensorRT-LLM docs/source/performance.md (commit 138f96d), "H100 GPUs (FP8)",
+      "Throughput (out tok/s/GPU)": ``LLaMA 7B | 48 | 1 | 2048 | 2048 | 2,740``,
+      ``LLaMA 7B | 112 | 1 | 128 | 2048 | 6,818``, ``LLaMA 70B | 64 | 2 | 2048 | 2048 | 547``,
+      ``LLaMA 70B | 480 | 4 | 128 | 2048 | 1,486``.
+    """
+    printed = [
+        (m.printed, m.metric, m.tp, m.batch, m.input_tokens, m.output_tokens)
+        for m in hardware.SERVING_MEASUREMENTS
+    ]
+    assert printed == [
+        (54.34, "tokens/s", 1, 1, 0, 1024),
+        (18.58, "ITL ms", 2, 1, 5000, 500),
+        (2740.0, "tokens/s/GPU", 1, 48, 2048, 2048),
+        (6818.0, "tokens/s/GPU", 1, 112, 128, 2048),
+        (547.0, "tokens/s/GPU", 2, 64, 2048, 2048),
+        (1486.0, "tokens/s/GPU", 4, 480, 128, 2048),
+    ]
+    for m in hardware.SERVING_MEASUREMENTS:
+        assert m.model in hardware.MODELS
+        assert m.gpu in hardware.GPUS
+
+
+def test_measured_speed_converts_each_metric() -> None:
+    rows = hardware.SERVING_MEASUREMENTS
+    assert hardware.measured_tokens_per_second(rows[0]) == pytest.approx(54.34)
+    # One request at 18.58 ms between tokens: 1000 / 18.58 tokens/s.
+    assert hardware.measured_tokens_per_second(rows[1]) == pytest.approx(1000 / 18.58)
+    # 547 tokens/s on each of two GPUs.
+    assert hardware.measured_tokens_per_second(rows[4]) == pytest.approx(1094.0)
+
+
+def test_predicted_speed_at_batch_1_on_a_4090_by_hand() -> None:
+    # Every bf16 weight (2 x 8,030,261,248 bytes) and the fp16 cache of the mean context of
+    # 512 tokens (2 x 32 layers x 8 heads x 128 x 2 bytes a token) read once per token at
+    # 1,008 GB/s; the compute bound (2N FLOPs at 165.2 TFLOP/s, 0.1 ms) does not bind.
+    by_hand = 1008e9 / (2 * 8_030_261_248 + 2 * 32 * 8 * 128 * 2 * 512)
+    assert by_hand == pytest.approx(62.5, abs=0.05)
+    predicted = hardware.predicted_tokens_per_second(hardware.SERVING_MEASUREMENTS[0])
+    assert predicted == pytest.approx(by_hand)
+
+
+def test_predicted_speed_at_batch_48_on_an_h100_by_hand() -> None:
+    # fp8 weights with bf16 embeddings: 6,738,415,616 + 2 x 32,000 x 4,096 bytes; 48 fp8
+    # caches of 2,048 + 1,024 tokens, 2 x 32 x 32 x 128 bytes a token; 3,350 GB/s.
+    weights = 6_738_415_616 + 2 * 32_000 * 4096
+    caches = 48 * (2048 + 1024) * 2 * 32 * 32 * 128
+    by_hand = 48 * 3350e9 / (weights + caches)
+    assert 3500 < by_hand < 3550
+    predicted = hardware.predicted_tokens_per_second(hardware.SERVING_MEASUREMENTS[2])
+    assert predicted == pytest.approx(by_hand)
+
+
+def test_predictions_bound_the_measurements_from_above() -> None:
+    for m in hardware.SERVING_MEASUREMENTS:
+        assert hardware.predicted_tokens_per_second(m) > hardware.measured_tokens_per_second(m)
+
+
+def test_each_measured_batch_fits_at_its_full_length() -> None:
+    # The runs happened, so the calculator must not claim their batch is out of memory.
+    for m in hardware.SERVING_MEASUREMENTS:
+        estimate = hardware.serve_preset(
+            m.model, m.gpu, m.fmt, kv_format=m.kv_format, tp=m.tp,
+            context=m.input_tokens + m.output_tokens, batch=m.batch,
+        )  # fmt: skip
+        assert estimate.fit >= m.batch, m.setup

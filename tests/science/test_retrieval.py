@@ -17,7 +17,7 @@ import math
 
 import pytest
 
-from genai_notes.science import retrieval
+from genai_notes.science import metrics, retrieval
 
 # --- cosine similarity ------------------------------------------------------------------------
 
@@ -168,3 +168,34 @@ def test_ndcg_of_the_ideal_ranking_is_one() -> None:
 def test_ndcg_needs_a_relevant_judged_document() -> None:
     with pytest.raises(ValueError, match="nDCG"):
         retrieval.ndcg_at_k([0, 0], [0, 0], 2)
+
+
+def test_bm25_term_score_by_hand() -> None:
+    # N = 1000 documents, the term in 9 of them: idf = ln(1 + 991.5 / 9.5). Twice in a
+    # 120-token document where the mean is 80: k1 (1 - b + b |D| / avgdl) = 1.2 x 1.375
+    # = 1.65, so the saturated frequency is 2 x 2.2 / (2 + 1.65).
+    idf = math.log(1 + 991.5 / 9.5)
+    by_hand = idf * 4.4 / 3.65
+    assert by_hand == pytest.approx(5.6145, abs=1e-4)
+    assert retrieval.bm25_term_score(2, 120, 80, 1000, 9) == pytest.approx(by_hand)
+    assert retrieval.bm25_term_score(0, 120, 80, 1000, 9) == 0.0
+
+
+def test_bm25_term_score_agrees_with_bm25_scores() -> None:
+    # "sat" occurs once in the first of DOCS; the collection statistics give the same score.
+    docs = [metrics.tokenize(text) for text in DOCS]
+    lengths = [len(tokens) for tokens in docs]
+    df = sum(1 for tokens in docs if "sat" in tokens)
+    expected = retrieval.bm25_term_score(
+        docs[0].count("sat"), lengths[0], sum(lengths) / len(lengths), len(docs), df
+    )
+    assert retrieval.bm25_scores("sat", DOCS)[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("bad", [{"freq": -1}, {"doc_len": 0}, {"b": 1.5}, {"doc_freq": 2000}])
+def test_bm25_term_score_rejects_bad_input(bad: dict[str, float]) -> None:
+    args: dict[str, float] = {"freq": 1, "doc_len": 10, "avg_len": 10, "n_docs": 100}
+    args["doc_freq"] = 5
+    args.update(bad)
+    with pytest.raises(ValueError):
+        retrieval.bm25_term_score(**args)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ Modules:
     rlhf: reward-model loss, PPO (clip, GAE, value loss), KL estimators, DPO, GRPO.
     retrieval: similarity, chunking, vector-index memory, BM25, rank fusion, retrieval metrics.
     deployment: bits per weight of group-wise quantization and 2:4 sparsity.
+    agents: majority-vote odds and the prompt tokens of an agent loop.
     parallelism: training memory per GPU over data, tensor, pipeline and context parallelism.
     hardware: GPU and model presets; serving memory and bandwidth-bound decode speed.
 
@@ -22,6 +23,7 @@ Each module's ``__all__`` lists what computed numbers in the notes may name
 from __future__ import annotations
 
 from genai_notes.science import (
+    agents,
     deployment,
     formats,
     hardware,
@@ -38,6 +40,7 @@ from genai_notes.science import (
 )
 
 __all__ = [
+    "agents",
     "deployment",
     "formats",
     "hardware",

@@ -678,19 +678,153 @@ def predicted_gib(measurement: Measurement) -> float:
     return train_preset(measurement.model, **measurement.settings).total / 2**30
 
 
+@dataclass(frozen=True)
+class ServingMeasurement:
+    """A published decode-speed measurement, and the serving settings that reproduce it.
+
+    Attributes:
+        setup: What ran, in a few words.
+        model: A key of :data:`MODELS` with the measured model's shape.
+        gpu: A key of :data:`GPUS`.
+        fmt: Weight format, a key of :data:`WEIGHT_FORMATS`.
+        kv_format: KV-cache format, a key of :data:`KV_FORMATS`.
+        tp: GPUs per replica.
+        batch: Requests decoded together (static batch size, or concurrency 1).
+        input_tokens: Prompt tokens per request.
+        output_tokens: Generated tokens per request.
+        printed: The figure as the source prints it, in ``metric``.
+        metric: ``"tokens/s"`` (output tokens per second of the replica),
+            ``"tokens/s/GPU"`` (the same per GPU) or ``"ITL ms"`` (inter-token latency).
+        source: Where it is reported (document, table, version).
+    """
+
+    setup: str
+    model: str
+    gpu: str
+    fmt: str
+    kv_format: str
+    tp: int
+    batch: int
+    input_tokens: int
+    output_tokens: int
+    printed: float
+    metric: str
+    source: str
+
+
+_TRTLLM = (
+    "NVIDIA/TensorRT-LLM docs/source/performance.md, Peak Throughput, H100 GPUs (FP8) "
+    "(data for v0.6.1; commit 138f96d; batch {} row)"
+)
+_NIM = (
+    "NVIDIA NIM LLMs Benchmarking 1.0.0, Performance: Llama-3.3-70b-instruct, NIM 1.8.0, "
+    "2 x H100 80G, fp8 TP2, 5000 input / 500 output tokens, concurrency 1"
+)
+_LLAMA_CPP = (
+    "XiongjieDai/GPU-Benchmarks-on-LLM-Inference README (community llama.cpp benchmark, "
+    "May 2024), LLaMA 3 NVIDIA table, 4090 24GB, 8B F16, tg 1024"
+)
+
+SERVING_MEASUREMENTS: Final = (
+    ServingMeasurement(
+        "Llama 3 8B, F16, llama.cpp on one RTX 4090, batch 1", "Llama 3 8B",
+        "RTX 4090 (24 GB)", "bf16", "fp16", 1, 1, 0, 1024, 54.34, "tokens/s", _LLAMA_CPP,
+    ),
+    ServingMeasurement(
+        "Llama 3.3 70B, fp8, NIM on two H100 (TP 2), batch 1", "Llama 3 70B", "H100 SXM",
+        "fp8", "bf16", 2, 1, 5000, 500, 18.58, "ITL ms", _NIM,
+    ),
+    ServingMeasurement(
+        "Llama 2 7B, fp8, TensorRT-LLM on one H100, batch 48", "Llama 2 7B", "H100 SXM",
+        "fp8", "fp8", 1, 48, 2048, 2048, 2740.0, "tokens/s/GPU", _TRTLLM.format(48),
+    ),
+    ServingMeasurement(
+        "Llama 2 7B, fp8, TensorRT-LLM on one H100, batch 112", "Llama 2 7B", "H100 SXM",
+        "fp8", "fp8", 1, 112, 128, 2048, 6818.0, "tokens/s/GPU", _TRTLLM.format(112),
+    ),
+    ServingMeasurement(
+        "Llama 2 70B, fp8, TensorRT-LLM on two H100 (TP 2), batch 64", "Llama 2 70B",
+        "H100 SXM", "fp8", "fp8", 2, 64, 2048, 2048, 547.0, "tokens/s/GPU", _TRTLLM.format(64),
+    ),
+    ServingMeasurement(
+        "Llama 2 70B, fp8, TensorRT-LLM on four H100 (TP 4), batch 480", "Llama 2 70B",
+        "H100 SXM", "fp8", "fp8", 4, 480, 128, 2048, 1486.0, "tokens/s/GPU",
+        _TRTLLM.format(480),
+    ),
+)  # fmt: skip
+"""Published decode speeds. TensorRT-LLM's "LLaMA 7B/70B" rows are Llama 2 (its methodology
+section names Llama2-7b and Llama2-70b) built with ``--enable_fp8 --fp8_kv_cache`` and
+measured on an H100-HBM3-80GB system with ``gptSessionBenchmark``, which times a whole static
+batch, prompt phase included (``benchmarks/cpp/README.md``: one latency per batch, input and
+output length). Llama 3.3 70B has the Llama 3 70B shape; the NIM table gives no KV-cache format
+(bf16 assumed) and names the GPU only as "H100 80G" (the SXM preset assumed; its Hardware
+Specifications section was not in the copy read). The
+llama.cpp figure is a community measurement, not a vendor's."""
+
+
+def measured_tokens_per_second(measurement: ServingMeasurement) -> float:
+    """A measurement's output tokens per second for the whole replica.
+
+    ``tokens/s`` as printed; ``tokens/s/GPU`` times ``tp``; an inter-token latency of
+    ``t`` ms gives ``batch * 1000 / t``.
+
+    Args:
+        measurement: One of :data:`SERVING_MEASUREMENTS`.
+
+    Returns:
+        Output tokens per second.
+
+    Raises:
+        ValueError: For an unknown metric.
+    """
+    metric = one_of("metric", measurement.metric, ("tokens/s", "tokens/s/GPU", "ITL ms"))
+    if metric == "tokens/s":
+        return measurement.printed
+    if metric == "tokens/s/GPU":
+        return measurement.printed * measurement.tp
+    return measurement.batch * 1000.0 / measurement.printed
+
+
+def predicted_tokens_per_second(measurement: ServingMeasurement) -> float:
+    """The serving calculator's decode bound for a measurement's setup, for the replica.
+
+    The cache grows by one token a step, and a step's time is linear in the cache read, so
+    the mean step over a generation is the step at the mean context
+    ``input + output / 2``: :func:`serve_preset`'s ``decode_total`` there.
+
+    Args:
+        measurement: One of :data:`SERVING_MEASUREMENTS`.
+
+    Returns:
+        Output tokens per second (an upper bound: prefill and overheads are left out).
+    """
+    return serve_preset(
+        measurement.model,
+        measurement.gpu,
+        measurement.fmt,
+        kv_format=measurement.kv_format,
+        tp=measurement.tp,
+        context=max(1, measurement.input_tokens + measurement.output_tokens // 2),
+        batch=measurement.batch,
+    ).decode_total
+
+
 # What computed numbers in the notes may name (see genai_notes.calc).
 __all__ = [
     "GPUS",
     "KV_FORMATS",
     "MEASUREMENTS",
     "MODELS",
+    "SERVING_MEASUREMENTS",
     "WEIGHT_FORMATS",
     "decode_tokens_per_second",
     "experts_touched",
     "kv_bytes_per_token",
     "max_concurrent_sequences",
     "max_context_tokens",
+    "measured_tokens_per_second",
     "predicted_gib",
+    "predicted_tokens_per_second",
     "serve_preset",
     "serving_estimate",
     "shape_params",

@@ -192,6 +192,45 @@ def bm25_idf(n_docs: int, doc_freq: int) -> float:
     return math.log(1.0 + (n - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
+def bm25_term_score(
+    freq: int,
+    doc_len: float,
+    avg_len: float,
+    n_docs: int,
+    doc_freq: int,
+    k1: float = BM25_K1,
+    b: float = BM25_B,
+) -> float:
+    """One query term's BM25 contribution to a document's score, from collection statistics.
+
+    ``idf(t) * f (k1 + 1) / (f + k1 (1 - b + b |D| / avgdl))`` with :func:`bm25_idf`.
+
+    Args:
+        freq: Occurrences ``f`` of the term in the document, an integer >= 0.
+        doc_len: The document's length ``|D|`` in tokens, > 0.
+        avg_len: The collection's mean document length ``avgdl``, > 0.
+        n_docs: Documents in the collection N.
+        doc_freq: Documents that contain the term, from 0 to N.
+        k1: Term-frequency saturation, > 0.
+        b: Length normalisation in [0, 1].
+
+    Returns:
+        The term's score, 0 when it does not occur.
+    """
+    if isinstance(freq, bool) or not isinstance(freq, int) or freq < 0:
+        raise ValueError(f"freq must be an integer >= 0, got {freq!r}")
+    length = positive_number("doc_len", doc_len)
+    mean = positive_number("avg_len", avg_len)
+    saturation = positive_number("k1", k1)
+    if isinstance(b, bool) or not isinstance(b, int | float) or not 0.0 <= b <= 1.0:
+        raise ValueError(f"b must be in [0, 1], got {b!r}")
+    idf = bm25_idf(n_docs, doc_freq)
+    if freq == 0:
+        return 0.0
+    norm = saturation * (1.0 - b + b * length / mean)
+    return idf * freq * (saturation + 1.0) / (freq + norm)
+
+
 def bm25_scores(
     query: str, documents: Sequence[str], k1: float = BM25_K1, b: float = BM25_B
 ) -> tuple[float, ...]:
@@ -453,6 +492,7 @@ __all__ = [
     "RRF_K",
     "bm25_idf",
     "bm25_scores",
+    "bm25_term_score",
     "chunk_count",
     "cosine_similarity",
     "dcg",
