@@ -133,9 +133,9 @@ def parse_block(raw: RawBlock) -> FigureBlock:
     """
     if len(raw.body) > MAX_BLOCK:
         raise BlockError(f"the block is longer than {MAX_BLOCK} characters", raw.start + 1)
-    node = _compose(raw)
+    node = compose(raw)
     lines = _key_lines(node, raw.start + 2)
-    data = _construct(node, raw)
+    data = construct(node, raw)
     if not isinstance(data, dict):
         raise BlockError("the block must be YAML keys (name, params, caption, alt)", raw.start + 1)
     unknown = sorted(set(data) - set(KEYS), key=str)
@@ -149,16 +149,16 @@ def parse_block(raw: RawBlock) -> FigureBlock:
         raise BlockError(f"the block needs {' and '.join(repr(k) for k in missing)}", raw.start + 1)
     for key in ("name", "caption", "alt"):
         if not isinstance(data[key], str):
-            raise BlockError(f"'{key}' must be text, got {_short(data[key])}", lines.get(key))
+            raise BlockError(f"'{key}' must be text, got {short(data[key])}", lines.get(key))
     params = data.get("params") or {}
     if not isinstance(params, dict):
         raise BlockError(
-            f"'params' must be YAML keys and values, got {_short(params)}", lines.get("params")
+            f"'params' must be YAML keys and values, got {short(params)}", lines.get("params")
         )
     block_id = data.get("id")
     if block_id is not None and (not isinstance(block_id, str) or not _ID.match(block_id)):
         raise BlockError(
-            f"'id' must be lower-case letters, digits and dashes, got {_short(block_id)}",
+            f"'id' must be lower-case letters, digits and dashes, got {short(block_id)}",
             lines.get("id"),
         )
     return FigureBlock(
@@ -172,19 +172,31 @@ def parse_block(raw: RawBlock) -> FigureBlock:
     )
 
 
-def _compose(raw: RawBlock) -> Any:
-    """The YAML node tree, after refusing anchors and aliases (no alias bomb can grow)."""
+def compose(raw: RawBlock) -> Any:
+    """The YAML node tree of a block, after refusing anchors and aliases (no alias bomb can
+    grow) and any key written twice in one mapping.
+
+    Raises:
+        BlockError: Bad YAML, an anchor or alias, or a repeated key (with its line).
+    """
     try:
         for event in yaml.parse(raw.body, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = raw.start + 2 + event.start_mark.line
                 raise BlockError("YAML anchors and aliases (& and *) are not allowed here", line)
-        return yaml.compose(raw.body, Loader=_LOADER)
+        node = yaml.compose(raw.body, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, raw) from None
+    _check_repeats(node, raw.start + 2)
+    return node
 
 
-def _construct(node: Any, raw: RawBlock) -> Any:
+def construct(node: Any, raw: RawBlock) -> Any:
+    """The plain Python value (dicts, lists, text, numbers) of a node from :func:`compose`.
+
+    Raises:
+        BlockError: A value YAML cannot build (with its line).
+    """
     if node is None:
         return None
     try:
@@ -234,7 +246,7 @@ def _check_repeats(node: Any, first_line: int) -> None:
             _check_repeats(item, first_line)
 
 
-def _short(value: Any, limit: int = 60) -> str:
+def short(value: Any, limit: int = 60) -> str:
     """A value for a message, cut so a message never grows with its input."""
     text = reprlib.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
