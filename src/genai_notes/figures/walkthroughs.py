@@ -114,25 +114,6 @@ def _stage_list(
 
 AttentionStep = Literal["scores", "scaling", "mask", "softmax", "output"]
 ATTENTION_TOKENS = ["The", "soup", "was", "hot"]
-# A hand-checkable head: d_k = 4, so the scaling divides by 2.
-ATTENTION_Q = [
-    [1.0, 0.0, 1.0, 0.0],
-    [0.0, 1.0, 0.0, 1.0],
-    [1.0, 1.0, 0.0, 0.0],
-    [0.0, 0.0, 1.0, 1.0],
-]
-ATTENTION_K = [
-    [1.0, 0.0, 0.0, 0.0],
-    [0.0, 1.0, 1.0, 0.0],
-    [1.0, 1.0, 1.0, 1.0],
-    [0.0, 0.0, 0.0, 1.0],
-]
-ATTENTION_V = [
-    [2.0, 0.0, 1.0, 0.0],
-    [0.0, 2.0, 0.0, 1.0],
-    [1.0, 1.0, 0.0, 0.0],
-    [0.0, 0.0, 2.0, 2.0],
-]
 _ATTENTION_TITLES = {
     "scores": r"scores $QK^\top$",
     "scaling": r"scaled $QK^\top/\sqrt{d_k}$",
@@ -161,16 +142,21 @@ def attention_walkthrough(step: AttentionStep = "scores") -> FigureResult:
             ``mask`` (later keys at minus infinity), ``softmax`` (the weights) or ``output``
             (weights times V).
     """
-    steps = attention.attention_steps(ATTENTION_Q, ATTENTION_K, ATTENTION_V, causal=True)
+    steps = attention.example_steps()
     matrix = _attention_matrix(steps, step)
     columns = ATTENTION_TOKENS if step != "output" else [f"dim {i + 1}" for i in range(4)]
     rows_out = [
-        (q, c, float(matrix[i, j]))
+        (
+            q,
+            c,
+            None if math.isinf(matrix[i, j]) else float(matrix[i, j]),
+            "yes" if math.isinf(matrix[i, j]) else "no",
+        )
         for i, q in enumerate(ATTENTION_TOKENS)
         for j, c in enumerate(columns)
     ]
     table = Table(
-        ("query token", "key token or output dimension", "value"),
+        ("query token", "key token or output dimension", "value", "masked (minus infinity)"),
         tuple(rows_out),
         {"value": ".3f"},
     )
@@ -420,11 +406,6 @@ def kv_cache_walkthrough(step: Annotated[int, Range(0, 3)] = 0) -> FigureResult:
 RING_GPUS = 4
 
 
-def ring_chunks(n: int = RING_GPUS) -> list[list[float]]:
-    """GPU g's chunk c holds (c + 1) x 10^g, so each digit of a sum says whose chunk is in it."""
-    return [[float((c + 1) * 10**g) for c in range(n)] for g in range(n)]
-
-
 @figure("walkthroughs.ring_all_reduce")
 def ring_all_reduce_walkthrough(step: Annotated[int, Range(0, 6)] = 0) -> FigureResult:
     """A ring all-reduce on four GPUs: three reduce-scatter steps, then three all-gather steps.
@@ -432,7 +413,7 @@ def ring_all_reduce_walkthrough(step: Annotated[int, Range(0, 6)] = 0) -> Figure
     Args:
         step: 0 is the start; 1 to 3 the reduce-scatter; 4 to 6 the all-gather.
     """
-    steps = collectives.ring_all_reduce(ring_chunks())
+    steps = collectives.ring_all_reduce(collectives.ring_example_chunks(RING_GPUS))
     state = steps[step]
     n = RING_GPUS
     table = Table(

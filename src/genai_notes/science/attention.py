@@ -84,4 +84,31 @@ def attention_steps(
     return AttentionSteps(scores, scaled, masked, weights, weights @ v, d_k)
 
 
-__all__ = ["AttentionSteps", "attention_steps"]
+# The notes' decoder example: four tokens, d_k = 4 so the scaling divides by 2.
+EXAMPLE_QUERIES = (
+    (1.0, 0.0, 1.0, 0.0),
+    (0.0, 1.0, 0.0, 1.0),
+    (1.0, 1.0, 0.0, 0.0),
+    (0.0, 0.0, 1.0, 1.0),
+)
+EXAMPLE_KEYS = (
+    (1.0, 0.0, 0.0, 0.0),
+    (0.0, 1.0, 1.0, 0.0),
+    (1.0, 1.0, 1.0, 1.0),
+    (0.0, 0.0, 0.0, 1.0),
+)
+EXAMPLE_VALUES = (
+    (2.0, 0.0, 1.0, 0.0),
+    (0.0, 2.0, 0.0, 1.0),
+    (1.0, 1.0, 0.0, 0.0),
+    (0.0, 0.0, 2.0, 2.0),
+)
+
+
+def example_steps() -> AttentionSteps:
+    """The stages of the notes' causal example (``EXAMPLE_QUERIES``, ``_KEYS``, ``_VALUES``),
+    which the walkthrough in ``docs/week1/transformers.md`` draws and its captions quote."""
+    return attention_steps(EXAMPLE_QUERIES, EXAMPLE_KEYS, EXAMPLE_VALUES, causal=True)
+
+
+__all__ = ["AttentionSteps", "attention_steps", "example_steps"]

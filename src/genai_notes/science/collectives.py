@@ -80,6 +80,19 @@ def ring_all_reduce(chunks: list[list[float]]) -> tuple[RingStep, ...]:
     return tuple(steps)
 
 
+def ring_example_chunks(n_gpus: int = 4) -> list[list[float]]:
+    """The notes' example: GPU g's chunk c holds ``(c + 1) x 10^g``, so each digit of a sum
+    tells whose chunk is in it (chunk 1 sums to 1111 on four GPUs).
+
+    Args:
+        n_gpus: GPUs in the ring, 2 to 6.
+    """
+    n = positive_int("n_gpus", n_gpus)
+    if not 2 <= n <= 6:
+        raise ValueError(f"n_gpus must be 2 to 6 for the example, got {n_gpus!r}")
+    return [[float((c + 1) * 10**g) for c in range(n)] for g in range(n)]
+
+
 def _ring_step(
     phase: str,
     index: int,
@@ -288,5 +301,6 @@ __all__ = [
     "pipeline_schedule",
     "ring_all_reduce",
     "ring_all_reduce_bytes_per_gpu",
+    "ring_example_chunks",
     "zero3_layer",
 ]
