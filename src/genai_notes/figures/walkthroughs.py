@@ -221,7 +221,7 @@ def _sampling_bars(stages: sampling.SamplingStages, step: str) -> tuple[list[flo
     """The probability of each token at ``step`` and whether it is still a candidate."""
     count = len(stages.logits)
     if step == "softmax":
-        return list(stages.probs), [True] * count
+        return list(sampling.softmax(stages.logits)), [True] * count
     scaled = list(sampling.softmax(stages.logits, temperature=stages.temperature))
     if step == "temperature":
         return scaled, [True] * count
@@ -511,7 +511,7 @@ def ring_all_reduce_walkthrough(step: Annotated[int, Range(0, 6)] = 0) -> Figure
             sent = state.sent[g]
             if sent is not None and g < n - 1 and not phone:
                 ax.text(
-                    ring_x + 0.1,
+                    ring_x + 0.42,
                     (y_from + y_to) / 2,
                     f"chunk {sent + 1}",
                     ha="left",
@@ -519,10 +519,10 @@ def ring_all_reduce_walkthrough(step: Annotated[int, Range(0, 6)] = 0) -> Figure
                     color=theme.highlight,
                 )
         if not phone:
-            legend_x = ring_x + 1.35
-            ax.text(legend_x, top, "GPUs summed", ha="left", va="top", color=theme.text)
+            legend_x = ring_x + 1.3
+            ax.text(legend_x, top + 0.06, "GPUs\nsummed", ha="left", va="bottom", color=theme.text)
             for count in range(1, n + 1):
-                y = top - 0.3 - count * 0.34
+                y = top - count * 0.36
                 fill = ramp[count - 1] if count > 1 else theme.surface
                 _cell(ax, legend_x, y, 0.4, 0.28, theme, fill=fill, text=str(count))
 
@@ -645,11 +645,17 @@ def zero3_walkthrough(step: ZeroStage = "sharded") -> FigureResult:
                 )
         giga = 1e9
         lines = [
-            f"per GPU: weights {format_number(current.weight_bytes / giga, '.3g')} GB, "
+            "per GPU:",
+            f"weights {format_number(current.weight_bytes / giga, '.3g')} GB",
             f"gradients {format_number(current.gradient_bytes / giga, '.3g')} GB",
-            f"received: {format_number(current.received_bytes / giga, '.3g')} GB",
+            f"received {format_number(current.received_bytes / giga, '.3g')} GB",
         ]
         if phone:
+            lines = [
+                f"per GPU: weights {format_number(current.weight_bytes / giga, '.3g')} GB, "
+                f"gradients {format_number(current.gradient_bytes / giga, '.3g')} GB",
+                f"received: {format_number(current.received_bytes / giga, '.3g')} GB",
+            ]
             ax.text(
                 0.1,
                 0.12,
@@ -660,17 +666,25 @@ def zero3_walkthrough(step: ZeroStage = "sharded") -> FigureResult:
                 linespacing=1.4,
             )
         else:
-            x = left + 2 * n * block + gap + 0.5
+            x = left + 2 * n * block + gap + 0.4
             ax.text(
                 x, top, "\n".join(lines), ha="left", va="top", color=theme.text, linespacing=1.5
             )
             notes = {
-                "sharded": "each GPU stores only its quarter",
-                "all-gather": "the other quarters arrive (orange)",
-                "compute": "forward and backward on each GPU's own data",
-                "reduce-scatter": "gradient shards summed; gathered weights freed",
+                "sharded": "each GPU stores\nonly its quarter",
+                "all-gather": "the other quarters\narrive (highlighted)",
+                "compute": "forward and backward\non each GPU's own data",
+                "reduce-scatter": "gradient shards summed;\ngathered weights freed",
             }
-            ax.text(x, top - 0.75, notes[step], ha="left", va="top", color=theme.highlight)
+            ax.text(
+                x,
+                top - 1.05,
+                notes[step],
+                ha="left",
+                va="top",
+                color=theme.highlight,
+                linespacing=1.4,
+            )
 
     return FigureResult(table, finished(draw), width=WIDTH, height=2.6, phone_height=3.1)
 
