@@ -41,6 +41,8 @@ from genai_notes.engine.files import (
 )
 from genai_notes.engine.memo import Memo
 from genai_notes.engine.typeset import as_html, as_tex, format_value
+from genai_notes.engine.walkthroughs import KIND as WALKTHROUGH
+from genai_notes.engine.walkthroughs import WalkthroughBlock, parse_walkthrough, walkthrough_html
 from genai_notes.figures import blocks, catalogue, registry
 from genai_notes.figures.base import Table
 from genai_notes.figures.html import figure_html, table_csv, table_html
@@ -117,6 +119,8 @@ class Placement:
     alt: str = ""
     label: str = ""
     entry: Entry | None = None
+    steps: list[Placement] | None = None
+    walkthrough: WalkthroughBlock | None = None
 
 
 @dataclass
@@ -213,6 +217,7 @@ class Build:
             if catalogue.MARKER in markdown:
                 markdown = self._insert_catalogue(state, markdown)
             markdown = self._figure_blocks(state, markdown, len(self.pages))
+            markdown = self._figure_blocks(state, markdown, len(self.pages), WALKTHROUGH)
         state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
         markdown = problem_blocks.swap_blocks(
             markdown, state.where, self.warn, lambda: self._namespace, state.problems, self._numbers
@@ -241,29 +246,55 @@ class Build:
             line_map[index : index + 1] = [line_map[index]] * len(inserted)
         return "\n".join(lines)
 
-    def _figure_blocks(self, state: PageState, markdown: str, number: int) -> str:
+    def _figure_blocks(
+        self, state: PageState, markdown: str, number: int, kind: str = "figure"
+    ) -> str:
         try:
-            raws = list(blocks.find_blocks(markdown))
+            raws = list(blocks.find_blocks(markdown, kind=kind))
         except blocks.BlockError as exc:
             self.warn(f"{state.where.at(exc.line or 1)}: {exc}")
             return markdown
         lines = markdown.splitlines()
+        place = self._place_figure if kind == "figure" else self._place_walkthrough
         for raw in reversed(raws):
             token = f"GNXF{number:04d}N{len(state.figures):05d}Z"
-            state.figures.append(self._place(state.where, raw, token))
+            state.figures.append(place(state, raw, token))
             lines[raw.start : raw.end] = [f"{raw.indent}{token}"]
             line_map = state.where.line_map
             line_map[raw.start : raw.end] = [line_map[raw.start]]
         return "\n".join(lines) + "\n"
 
-    def _place(self, where: Where, raw: blocks.RawBlock, token: str) -> Placement:
-        placement = Placement(token)
+    def _place_figure(self, state: PageState, raw: blocks.RawBlock, token: str) -> Placement:
         try:
             block = self._parsed(raw)
         except blocks.BlockError as exc:
-            return self._failed(
-                placement, f"{where.at(exc.line or raw.start + 1)}: figure block: {exc}"
+            message = f"{state.where.at(exc.line or raw.start + 1)}: figure block: {exc}"
+            return self._failed(Placement(token), message)
+        return self._place(state.where, block, token)
+
+    def _place_walkthrough(self, state: PageState, raw: blocks.RawBlock, token: str) -> Placement:
+        """A walkthrough: each step placed as a figure block, under the walkthrough's token."""
+        where, placement = state.where, Placement(token)
+        try:
+            block = parse_walkthrough(raw)
+        except blocks.BlockError as exc:
+            message = f"{where.at(exc.line or raw.start + 1)}: walkthrough block: {exc}"
+            return self._failed(placement, message, "Walkthrough error")
+        if any(p.walkthrough is not None and p.walkthrough.id == block.id for p in state.figures):
+            message = (
+                f"{where.at(block.line)}: walkthrough block: the id '{block.id}' is used twice "
+                "in this page (give each walkthrough its own id)"
             )
+            return self._failed(placement, message, "Walkthrough error")
+        placement.walkthrough = block
+        placement.steps = [
+            self._place(where, step, f"{token}S{index}") for index, step in enumerate(block.steps)
+        ]
+        return placement
+
+    def _place(self, where: Where, block: blocks.FigureBlock, token: str) -> Placement:
+        """A parsed figure block checked and keyed, its drawing taken from the cache or queued."""
+        placement = Placement(token)
         label = f"figure {block.name}"
         try:
             key, params = self._checked(block)
@@ -362,10 +393,12 @@ class Build:
         rendered = slot_tokens.fill(html.escape(marked, quote=False), found, render)
         return None if failed else rendered
 
-    def _failed(self, placement: Placement, message: str | None) -> Placement:
+    def _failed(
+        self, placement: Placement, message: str | None, title: str = "Figure error"
+    ) -> Placement:
         if message is not None:
             self.warn(message)
-            placement.html = _error_box("Figure error", _display(message))
+            placement.html = _error_box(title, _display(message))
         else:
             placement.html = _error_box("Figure error", "a computed number in the caption failed")
         return placement
@@ -500,6 +533,9 @@ class Build:
         """The HTML of one figure block (an error box if it failed)."""
         if placement.html is not None:
             return placement.html
+        if placement.steps is not None and placement.walkthrough is not None:
+            figures = [self.figure_html(step, url_for) for step in placement.steps]
+            return walkthrough_html(placement.walkthrough, figures)
         assert placement.key is not None and placement.block is not None
         key, block = placement.key, placement.block
         entry = placement.entry or self.cache.get(key)

@@ -240,19 +240,22 @@ def parse_block(raw: RawBlock) -> FigureBlock:
 
 
 def compose(raw: RawBlock) -> Any:
-    """The YAML node tree, after refusing anchors and aliases (no alias bomb can grow).
+    """The YAML node tree of a block, after refusing anchors and aliases (no alias bomb can
+    grow) and any key written twice in one mapping.
 
     Raises:
-        BlockError: Bad YAML, or an anchor or alias (the message names its line).
+        BlockError: Bad YAML, an anchor or alias, or a repeated key (with its line).
     """
     try:
         for event in yaml.parse(raw.body, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = raw.start + 2 + event.start_mark.line
                 raise BlockError("YAML anchors and aliases (& and *) are not allowed here", line)
-        return yaml.compose(raw.body, Loader=_LOADER)
+        node = yaml.compose(raw.body, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, raw) from None
+    check_repeats(node, raw.start + 2)
+    return node
 
 
 def construct(node: Any, raw: RawBlock) -> Any:

@@ -108,6 +108,9 @@ CONCEPTS: dict[str, str] = {
     "reward": "blue",
     "flow": "blue",
     "loop": "vermillion",
+    # distributed training (pipeline schedules)
+    "forward": "blue",
+    "backward": "vermillion",
 }
 
 

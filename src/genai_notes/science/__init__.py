@@ -1,6 +1,8 @@
 """The maths behind the notes (numpy only: no matplotlib, no MkDocs).
 
 Modules:
+    attention: scaled dot-product attention, stage by stage.
+    collectives: ring all-reduce, ZeRO-3 through a layer, GPipe and 1F1B schedules.
     sampling: softmax, temperature, top-k, top-p, greedy and seeded draws.
     memory: bytes to store and train a model; ZeRO partitioning.
     scaling: 6ND compute, Kaplan and Chinchilla laws, Table 3, well-known models.
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 from genai_notes.science import (
     agents,
+    attention,
+    collectives,
     deployment,
     formats,
     hardware,
@@ -41,6 +45,8 @@ from genai_notes.science import (
 
 __all__ = [
     "agents",
+    "attention",
+    "collectives",
     "deployment",
     "formats",
     "hardware",
