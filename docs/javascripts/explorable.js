@@ -61,9 +61,11 @@
     hint.id = "genai-explore-hint-" + Explorer.count++;
     hint.textContent =
       "Explorable figure: arrow keys step through the plotted values, Escape hides them.";
-    figure.appendChild(this.ring);
-    figure.appendChild(this.readout);
-    figure.appendChild(hint);
+    /* before the drawing: the figcaption stays the figure's last child */
+    var first = figure.firstChild;
+    figure.insertBefore(hint, first);
+    figure.insertBefore(this.readout, first);
+    figure.insertBefore(this.ring, first);
     figure.setAttribute("aria-describedby", hint.id);
     this.listen();
   }
