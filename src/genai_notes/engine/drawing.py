@@ -93,7 +93,8 @@ def draw(job: Job) -> Outcome:
         sizes = {"": (result.width, result.height), "phone-": result.phone_size}
         for prefix, size in sizes.items():
             for theme in THEMES:
-                svg, found = render_svg_marks(result, theme, size)
+                # the palettes share a geometry: the marks of the first serve both
+                svg, found = render_svg_marks(result, theme, size, find_marks=prefix not in marks)
                 ET.fromstring(svg)  # a drawing that does not parse never reaches the cache
                 svgs[f"{prefix}{theme.name}"] = svg
                 marks.setdefault(prefix, found)

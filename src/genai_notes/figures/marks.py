@@ -11,11 +11,12 @@ whose points match is simply not explorable. No matplotlib here.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from genai_notes.figures.base import Cell, Table
+from genai_notes.figures.base import Table
 from genai_notes.numbers import format_number
 
 REL_TOL = 1e-9
@@ -92,32 +93,41 @@ class Series:
     """``line``, ``scatter`` or ``bar``: which single-column matches are believed."""
 
 
-def _same(value: float, cell: Cell) -> bool:
-    if not isinstance(cell, int | float) or isinstance(cell, bool):
-        return False
-    if not (math.isfinite(value) and math.isfinite(cell)):
-        return False
-    return math.isclose(value, cell, rel_tol=REL_TOL, abs_tol=1e-12)
+class _Cells:
+    """The numeric cells of a table, sorted by value, to find a value's cells by bisection."""
+
+    def __init__(self, table: Table) -> None:
+        cells = [
+            (float(cell), r, c)
+            for r, row in enumerate(table.rows)
+            for c, cell in enumerate(row)
+            if isinstance(cell, int | float) and not isinstance(cell, bool) and math.isfinite(cell)
+        ]
+        cells.sort()
+        self.values = [value for value, _, _ in cells]
+        self.places = [(r, c) for _, r, c in cells]
+
+    def hits(self, value: float) -> dict[int, set[int]]:
+        """For each row holding ``value``, the columns that hold it."""
+        found: dict[int, set[int]] = {}
+        if not math.isfinite(value):
+            return found
+        tolerance = max(abs(value) * REL_TOL, 1e-12)
+        low = bisect.bisect_left(self.values, value - tolerance)
+        high = bisect.bisect_right(self.values, value + tolerance)
+        for r, c in self.places[low:high]:
+            found.setdefault(r, set()).add(c)
+        return found
 
 
-def _hits(table: Table, value: float) -> dict[int, set[int]]:
-    """For each row holding ``value``, the columns that hold it."""
-    found: dict[int, set[int]] = {}
-    for r, row in enumerate(table.rows):
-        columns = {c for c, cell in enumerate(row) if _same(value, cell)}
-        if columns:
-            found[r] = columns
-    return found
-
-
-def _best_columns(table: Table, series: Series) -> tuple[set[int], list[int | None]]:
+def _best_columns(cells: _Cells, series: Series) -> tuple[set[int], list[int | None]]:
     """The columns of the series' plotted values, and each point's row (None when no row has
     its values): by the pair of columns that matches most points (a line or scatter), else by
     the one column that every point's value is in (a bar, or a scatter whose other position
     is a category)."""
     # for each point: the rows and columns of its x (a line or scatter) and of its last value
     hits = [
-        (_hits(table, values[0]) if len(values) == 2 else {}, _hits(table, values[-1]))
+        (cells.hits(values[0]) if len(values) == 2 else {}, cells.hits(values[-1]))
         for values in series.values
     ]
     scores: dict[tuple[str, int, int], int] = {}
@@ -196,13 +206,14 @@ def match_marks(table: Table, series: Sequence[Series], width: float, height: fl
     minimum, a scatter and the line joining its dots) are one mark, the first drawn's. Series
     keep the drawing's order; each series' marks run left to right (a stack's bottom up).
     """
+    cells = _Cells(table)
     names: list[str] = []
     marks: list[Mark] = []
     seen: set[tuple[float, float]] = set()
     for one in series:
         if not one.values:
             continue
-        plotted, rows = _best_columns(table, one)
+        plotted, rows = _best_columns(cells, one)
         matched = [
             (position, row)
             for position, row in zip(one.positions, rows, strict=True)

@@ -28,14 +28,19 @@ def render_svg(
     Raises:
         ValueError: The result has nothing to draw (a table-only figure).
     """
-    return render_svg_marks(result, theme, size)[0]
+    return render_svg_marks(result, theme, size, find_marks=False)[0]
 
 
 def render_svg_marks(
-    result: FigureResult, theme: Theme, size: tuple[float, float] | None = None
+    result: FigureResult,
+    theme: Theme,
+    size: tuple[float, float] | None = None,
+    *,
+    find_marks: bool = True,
 ) -> tuple[bytes, Marks]:
     """Draw ``result`` as :func:`render_svg` does; also return where each plotted point of
-    the result's table sits in the SVG (see :mod:`genai_notes.figures.marks`).
+    the result's table sits in the SVG (see :mod:`genai_notes.figures.marks`), or no marks
+    when ``find_marks`` is false (another palette of a drawing whose marks are known).
 
     Raises:
         ValueError: The result has nothing to draw (a table-only figure).
@@ -54,7 +59,8 @@ def render_svg_marks(
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
         # the layout the SVG was saved with stays on the figure: read the artists now
         width, height = (inches * POINTS_PER_INCH for inches in fig.get_size_inches())
-        marks = match_marks(result.table, _series(fig), width, height)
+        series = _series(fig) if find_marks else []
+        marks = match_marks(result.table, series, width, height)
     return buffer.getvalue(), marks
 
 
