@@ -506,7 +506,9 @@ class Build:
         try:
             for outcome in self.pool.run(list(self._jobs.values())):
                 if outcome.svgs is not None and outcome.table is not None:
-                    entry = Entry(outcome.table, outcome.size, outcome.phone_size)
+                    entry = Entry(
+                        outcome.table, outcome.size, outcome.phone_size, outcome.marks or {}
+                    )
                     self.cache.put(outcome.key, entry, outcome.svgs)
                     self.stats.drawn += 1
                 else:
@@ -569,6 +571,7 @@ class Build:
             csv_name=f"{block.name.replace('.', '-')}.csv",
             anchor=block.id,
             data_table=placeholder,
+            marks=entry.marks if images is not None else None,
         )
 
     def _table_text(self, kind: str, table: Table) -> str:

@@ -2,7 +2,8 @@
 
 A worker imports the figure modules and matplotlib once, then for each job calls the figure
 function once and returns everything the page needs: the four SVGs (two palettes, wide and phone
-sizes), the data table and the sizes. Each SVG is checked to parse before it leaves the worker.
+sizes), the data table, the sizes and where each table row was plotted (the marks). Each SVG
+is checked to parse before it leaves the worker.
 The pool lives as long as its owner (a whole ``mkdocs serve`` session) and is closed on
 shutdown; a worker whose parent dies exits by itself, so a killed build leaves no process
 behind. Failures come back as messages with the traceback kept for verbose logs. No MkDocs here.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from genai_notes.figures.base import Table
+from genai_notes.figures.marks import Marks
 
 PARENT_CHECK_SECONDS = 1.0
 """How often a worker checks that the build that started it is still alive."""
@@ -38,13 +40,18 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What drawing one job gave: SVGs by variant, table and sizes, or an error."""
+    """What drawing one job gave: SVGs by variant, table, sizes and marks, or an error.
+
+    ``marks`` holds, for the wide (``""``) and the phone (``"phone-"``) drawing, where each
+    point of the table was plotted (the same in both palettes); empty for a figure with none.
+    """
 
     key: str
     svgs: dict[str, bytes] | None = None
     table: Table | None = None
     size: tuple[float, float] | None = None
     phone_size: tuple[float, float] | None = None
+    marks: dict[str, Marks] | None = None
     error: str | None = None
     details: str | None = None
 
@@ -73,7 +80,7 @@ def _watch_parent(parent: int) -> None:
 
 def draw(job: Job) -> Outcome:
     """Call the figure function once and render all it needs (in a worker, or in-process)."""
-    from genai_notes.figures.render import render_svg
+    from genai_notes.figures.render import render_svg_marks
     from genai_notes.figures.style import THEMES
 
     try:
@@ -82,12 +89,17 @@ def draw(job: Job) -> Outcome:
         if result.draw is None:
             return Outcome(job.key, svgs={}, table=result.table)
         svgs: dict[str, bytes] = {}
+        marks: dict[str, Marks] = {}
         sizes = {"": (result.width, result.height), "phone-": result.phone_size}
         for prefix, size in sizes.items():
             for theme in THEMES:
-                svg = render_svg(result, theme, size)
+                # the palettes share a geometry: the marks of the first serve both
+                svg, found = render_svg_marks(result, theme, size, find_marks=prefix not in marks)
                 ET.fromstring(svg)  # a drawing that does not parse never reaches the cache
                 svgs[f"{prefix}{theme.name}"] = svg
+                marks.setdefault(prefix, found)
+        if not all(m.marks for m in marks.values()):
+            marks = {}
     except Exception as exc:
         return Outcome(
             job.key, error=f"{type(exc).__name__}: {exc}", details=traceback.format_exc()
@@ -98,6 +110,7 @@ def draw(job: Job) -> Outcome:
         table=result.table,
         size=(result.width, result.height),
         phone_size=result.phone_size,
+        marks=marks,
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,16 @@ from genai_notes.engine.files import (
     write_atomically,
 )
 from genai_notes.figures.base import Table
+from genai_notes.figures.marks import Marks
 
 VARIANTS = ("light", "dark", "phone-light", "phone-dark")
 """The SVGs of a drawn figure: each palette, at the wide and at the phone size."""
+MANIFEST_FORMAT = 2
+"""The manifest's layout (2: with marks); part of every key, so older entries are misses."""
 RENDERING_MODULES = (
     "genai_notes.engine.drawing",
+    "genai_notes.engine.figure_cache",
+    "genai_notes.figures.marks",
     "genai_notes.figures.render",
     "genai_notes.figures.html",
     "genai_notes.figures.style",
@@ -48,16 +53,22 @@ class Entry:
         table: The values plotted (rendered to HTML and CSV on every build).
         size: Wide drawing size in inches, or None for a table-only figure.
         phone_size: Phone drawing size in inches, or None for a table-only figure.
+        marks: Where each table row was plotted, in the wide (``""``) and phone
+            (``"phone-"``) drawing; empty when the figure has no line, scatter or bar whose
+            values are rows of its table (it is then not explorable).
     """
 
     table: Table
     size: tuple[float, float] | None
     phone_size: tuple[float, float] | None
+    marks: dict[str, Marks] = field(default_factory=dict)
 
     def to_json(self, hashes: Mapping[str, str], stats: Mapping[str, list[int]]) -> str:
         """The manifest text, with the hash, size and mtime of each SVG variant."""
         return json.dumps(
             {
+                "format": MANIFEST_FORMAT,
+                "marks": {k: v.to_data() for k, v in self.marks.items()},
                 "table": {
                     "columns": list(self.table.columns),
                     "rows": [list(row) for row in self.table.rows],
@@ -80,6 +91,8 @@ class Entry:
         """
         try:
             data = json.loads(text)
+            if data.get("format") != MANIFEST_FORMAT:
+                raise ValueError(f"format {data.get('format')!r}, not {MANIFEST_FORMAT}")
             table = data["table"]
             entry = cls(
                 Table(
@@ -89,6 +102,7 @@ class Entry:
                 ),
                 _size(data["size"]),
                 _size(data["phone_size"]),
+                {str(k): Marks.from_data(v) for k, v in data["marks"].items()},
             )
             hashes = {str(k): str(v) for k, v in data["svgs"].items()}
             stats = {str(k): [int(n) for n in v] for k, v in data.get("stats", {}).items()}
@@ -113,7 +127,9 @@ def code_stamp(figure_module: str, memo: TextMemo | None = None) -> str:
 def figure_key(name: str, params: Mapping[str, Any], stamp: str) -> str:
     """The cache key of figure ``name`` drawn with checked ``params`` under code ``stamp``."""
     payload = json.dumps(
-        {"name": name, "params": params, "code": stamp}, sort_keys=True, default=repr
+        {"name": name, "params": params, "code": stamp, "format": MANIFEST_FORMAT},
+        sort_keys=True,
+        default=repr,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 

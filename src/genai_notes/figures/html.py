@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
+import math
+from collections.abc import Mapping
 
 from genai_notes.figures.base import Cell, Table
+from genai_notes.figures.marks import Marks
 from genai_notes.numbers import format_number
 
 PX_PER_INCH = 96
@@ -28,12 +32,48 @@ def table_html(table: Table, caption: str | None = None) -> str:
 
 
 def _cell(table: Table, column: str, cell: Cell) -> str:
+    if cell is None or isinstance(cell, str):
+        return f"<td>{html.escape(cell_text(table, column, cell))}</td>"
+    return f'<td class="genai-num">{html.escape(cell_text(table, column, cell))}</td>'
+
+
+def cell_text(table: Table, column: str, cell: Cell) -> str:
+    """A cell as the data table shows it (numbers in the column's format; a gap as a dash)."""
     if cell is None:
-        return "<td>—</td>"
+        return "—"
     if isinstance(cell, str):
-        return f"<td>{html.escape(cell)}</td>"
-    text = format_number(cell, table.formats.get(column, ""))
-    return f'<td class="genai-num">{html.escape(text)}</td>'
+        return cell
+    return format_number(cell, table.formats.get(column, ""))
+
+
+def _json_cell(cell: Cell) -> Cell:
+    """A cell for JSON: a float that is not finite as the CSV writes it (``inf``, ``nan``)."""
+    if isinstance(cell, float) and not math.isfinite(cell):
+        return repr(cell)
+    return cell
+
+
+def marks_json(table: Table, marks: Mapping[str, Marks]) -> str:
+    """The data an explorable figure carries for ``explorable.js``, as JSON safe in a script.
+
+    ``rows`` are the table's values as the CSV holds them (floats at full precision), ``text``
+    the same cells as the data table shows them, and ``wide`` and ``phone`` each drawing's
+    marks: ``[x, y, row, series]`` in the SVG's user units (``width`` by ``height``).
+    """
+    data = {
+        "media": PHONE_MEDIA,
+        "columns": list(table.columns),
+        "rows": [[_json_cell(cell) for cell in row] for row in table.rows],
+        "text": [
+            [cell_text(table, c, cell) for c, cell in zip(table.columns, row, strict=True)]
+            for row in table.rows
+        ],
+        "wide": marks[""].to_data(),
+        "phone": marks["phone-"].to_data(),
+    }
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    # nothing in a script element may close it or open a comment
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def table_csv(table: Table) -> str:
@@ -61,6 +101,7 @@ def figure_html(
     csv_name: str,
     anchor: str | None,
     data_table: str | None = None,
+    marks: Mapping[str, Marks] | None = None,
 ) -> str:
     """A ``<figure>``: the drawing in each palette (or the table itself), caption, data block.
 
@@ -77,6 +118,9 @@ def figure_html(
         data_table: The table's HTML as rendered already, or what stands for it (a build
             passes a placeholder under a drawing and inserts the table after search indexing);
             default: rendered here.
+        marks: Where each table row was plotted in the wide (``""``) and phone (``"phone-"``)
+            drawing; when given, the figure is explorable (``data-explorable``, focusable,
+            its marks beside the drawing as JSON for ``explorable.js``).
     """
     ident = f' id="{html.escape(anchor)}"' if anchor else ""
     download = (
@@ -97,10 +141,18 @@ def figure_html(
             f'<div class="genai-table" tabindex="0" role="region" aria-label="Data of the figure">'
             f"{rendered}</div>{download}</details>"
         )
+    explorable = ""
+    script = ""
+    if images is not None and marks and "" in marks and "phone-" in marks:
+        explorable = ' data-explorable tabindex="0"'
+        script = (
+            '<script type="application/json" class="genai-marks">'
+            f"{marks_json(table, marks)}</script>"
+        )
     # figcaption must be the figure's first or last child, so the data block follows it.
     return (
-        f'<div class="genai-figure"{ident}><figure>{body}'
-        f"<figcaption>{caption}</figcaption></figure>{data}</div>"
+        f'<div class="genai-figure"{ident}><figure{explorable}>{body}'
+        f"<figcaption>{caption}</figcaption></figure>{script}{data}</div>"
     )
 
 
