@@ -31,6 +31,7 @@ BUILTIN_MODULES = (
     "genai_notes.figures.rlhf",
     "genai_notes.figures.applications",
     "genai_notes.figures.measured",
+    "genai_notes.figures.tinymodel",
 )
 
 

@@ -26,3 +26,6 @@ class GenaiNotesConfig(base.Config):
 
     figure_modules = c.ListOfItems(c.Type(str), default=[])
     """Extra modules that define figures, importable from the folder of mkdocs.yml."""
+
+    model_cache_dir = c.Type(str, default=".cache/tinylm")
+    """Where the tiny model's trained weights are kept, relative to mkdocs.yml (out of git)."""
