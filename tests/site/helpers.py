@@ -132,8 +132,22 @@ def session_figure_cache() -> Path:
 def model_cache() -> Path:
     """The tiny model's cache that every test and build of a session shares: the repository's
     ``.cache/tinylm`` (as ``mkdocs build`` in the working tree uses), so the suite trains the
-    model at most once, and not at all when the notes did not change since the last build."""
-    return ROOT / ".cache" / "tinylm"
+    model at most once, and not at all when the notes did not change since the last build.
+
+    The first call makes sure it holds the model of the notes as they are (training it if
+    not); tests/conftest.py then has every build keep that model (``GENAI_TINYLM=keep``), so a
+    test that edits a copy of a page does not retrain, nor prune the shared model.
+    """
+    folder = ROOT / ".cache" / "tinylm"
+    if not _MODEL_READY:
+        from genai_notes.engine import tinymodel
+
+        tinymodel.prepare(ROOT / "docs", folder, retrain=True)
+        _MODEL_READY.append(True)
+    return folder
+
+
+_MODEL_READY: list[bool] = []
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -198,7 +198,8 @@ def settings_for(
     """The engine's settings from the plugin's options and the site's configuration.
 
     The tiny model is retrained when the notes changed under ``mkdocs build`` and kept under
-    ``mkdocs serve``; ``GENAI_TINYLM=retrain`` or ``keep`` in the environment overrides that.
+    ``mkdocs serve``; ``GENAI_TINYLM=retrain`` or ``keep`` in the environment overrides that,
+    and ``GENAI_TINYLM_CACHE`` names another model cache folder (the test suite shares one).
     """
     build_module = importlib.import_module("genai_notes.engine.build")
     builtin = importlib.import_module("genai_notes.figures.registry").BUILTIN_MODULES
@@ -211,7 +212,7 @@ def settings_for(
         figures=options.figures,
         use_cache=options.cache,
         docs_dir=Path(config.docs_dir),
-        model_cache_dir=project / options.model_cache_dir,
+        model_cache_dir=project / os.environ.get("GENAI_TINYLM_CACHE", options.model_cache_dir),
         retrain_model=retrain_model(command, os.environ.get("GENAI_TINYLM", "")),
     )
     return settings
