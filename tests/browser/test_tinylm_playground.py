@@ -215,3 +215,32 @@ def test_the_form_is_keyboard_operable_with_labels(playground: Any) -> None:
         "() => JSON.parse(document.querySelector('#pg').dataset.generated || '[]').length > 0"
     )
     assert playground.get_attribute("#pg [data-role='status']", "aria-live") == "polite"
+
+
+def test_the_built_page_runs_the_notes_model_like_python(browser: Any, site_url: str) -> None:
+    """The real site: the playground on generation-config loads the shipped model, says where
+    it comes from, and its seeded generation equals Python's on the same (cached) model."""
+    from genai_notes.engine import tinymodel
+    from tests.site.helpers import model_cache
+
+    model = tinymodel.prepare(ROOT / "docs", model_cache(), retrain=False).trained()
+    context = browser.new_context()
+    page = context.new_page()
+    blocked, errors = guard(page)
+    page.goto(site_url + "week1/generation-config/")
+    page.wait_for_selector("#tinylm-playground[data-ready='true'] tbody tr", timeout=60_000)
+    assert "trained" in page.text_content("#tinylm-playground .genai-tinylm-note").lower()
+    got = page.evaluate(
+        """() => document.querySelector('#tinylm-playground')
+             .genaiGenerate('The attention', 10, {temperature: 0.8, topK: 40}, 5)"""
+    )
+    ids = model.tokenizer.encode("The attention")
+    rng, want = Mulberry32(5), []
+    for _ in range(10):
+        logits = model.next_token_logits((ids + want)[-model.context_length :])
+        probs = sampling.next_token_probs(logits, temperature=0.8, top_k=40)
+        want.append(sampling.sample(probs, rng))  # type: ignore[arg-type]
+    context.close()
+    assert got == want
+    assert not blocked, blocked
+    assert not errors, errors
