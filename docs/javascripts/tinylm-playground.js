@@ -177,7 +177,7 @@
         row.appendChild(el("td", {}, String(tokenId)));
         row.appendChild(el("td", {}, probs[tokenId].toFixed(3)));
         row.appendChild(el("td", {}, final[tokenId].toFixed(3)));
-        var barCell = el("td", { "aria-hidden": "true" });
+        var barCell = el("td", { "aria-hidden": "true", class: "genai-tinylm-barcell" });
         var bar = el("span", { class: "genai-tinylm-bar" });
         bar.style.width = (100 * final[tokenId]).toFixed(1) + "%";
         barCell.appendChild(bar);
