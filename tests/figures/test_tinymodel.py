@@ -81,8 +81,8 @@ def test_attention_rows_sum_to_one_per_head() -> None:
 
 
 def test_attention_refuses_a_long_sentence() -> None:
-    with pytest.raises(ParameterError, match="at most 16"):
-        FIGURES["tinymodel.attention"].call({"sentence": "token " * 20})
+    with pytest.raises(ParameterError, match="at most 20"):
+        FIGURES["tinymodel.attention"].call({"sentence": "token " * 25})
 
 
 def test_tokens_concatenate_to_the_text() -> None:

@@ -142,12 +142,12 @@ def attention(sentence: Prompt = ATTENTION_SENTENCE) -> FigureResult:
     earlier tokens and itself).
 
     Args:
-        sentence: A sentence of at most about 16 tokens (the labels get crowded beyond).
+        sentence: A sentence of at most 20 tokens (the labels get crowded beyond).
     """
     trained = model()
     ids = _ids(trained, sentence)
-    if len(ids) > 16:
-        raise ParameterError(f"the sentence has {len(ids)} tokens; at most 16 stay readable")
+    if len(ids) > 20:
+        raise ParameterError(f"the sentence has {len(ids)} tokens; at most 20 stay readable")
     weights = trained.attention(ids)  # (layers, heads, T, T)
     n_layers, n_heads, n, _ = weights.shape
     labels = [_shown(t) for t in trained.tokenizer.token_strings(ids)]
