@@ -171,6 +171,9 @@ def main() -> int:
         # so that no cache key changes under the bench.
         shutil.copytree(ROOT / "src" / "genai_notes", work / "src" / "genai_notes")
         os.environ["PYTHONPATH"] = str(work / "src")
+        # The tiny model is benched on its own (scripts/bench_tinylm.py): every variant uses
+        # the last model trained in the working tree's .cache/tinylm and never retrains it.
+        os.environ["GENAI_TINYLM"] = "keep"
         base = _variants(_copy_project(work / "base"), work, "")
         if args.warm_only:
             _build(base["cold"])
@@ -252,7 +255,8 @@ def _variants(project: Path, work: Path, prefix: str) -> dict[str, Variant]:
         text = re.sub(r"^EDIT = \d+$", f"EDIT = {run + 1}", module.read_text(), flags=re.M)
         module.write_text(text, encoding="utf-8")
 
-    with_cache = _config(project, "cached", {"cache_dir": str(cache)})
+    models = str(ROOT / ".cache" / "tinylm")
+    with_cache = _config(project, "cached", {"cache_dir": str(cache), "model_cache_dir": models})
     floor = _config(project, "floor", {"enabled": False})
     return {
         "floor": Variant(f"{prefix}floor", floor, site("floor")),

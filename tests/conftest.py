@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from tests.site.helpers import (
     isolated_config,
+    model_cache,
     run_mkdocs,
     serve_folder,
     session_figure_cache,
@@ -17,6 +19,10 @@ from tests.site.helpers import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every build of the suite uses the repository's tiny-model cache and keeps its model (see
+# tests.site.helpers.model_cache, which trains it once if the notes changed).
+os.environ["GENAI_TINYLM"] = "keep"
+os.environ["GENAI_TINYLM_CACHE"] = str(ROOT / ".cache" / "tinylm")
 
 
 def build_site(site_dir: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") -> None:
@@ -27,6 +33,7 @@ def build_site(site_dir: Path, *extra: str, config: Path = ROOT / "mkdocs.yml") 
     on stale figures.
     """
     folder = Path(tempfile.mkdtemp(prefix="config-", dir=session_folder()))
+    model_cache()  # the model of the notes as they are, trained at most once per session
     isolated = isolated_config(folder, config, cache_dir=session_figure_cache())
     result = run_mkdocs(
         ROOT,

@@ -91,8 +91,9 @@ from genai_notes.figures.html import table_csv, table_html
 module = sys.argv[1]
 figures = registry.collect([module])
 drawing.start_in_process([module])
+artefacts = tuple(json.loads(sys.argv[2]))  # (name, path) of the artefacts the module reads
 for name in figures:
-    outcome = drawing.draw(drawing.Job("k", name, figures[name].check({})))
+    outcome = drawing.draw(drawing.Job("k", name, figures[name].check({}), artefacts))
     assert outcome.error is None, outcome.error
     table_html(outcome.table), table_csv(outcome.table)
 print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items()
@@ -101,10 +102,24 @@ print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items()
 
 
 @pytest.mark.parametrize("module", registry.BUILTIN_MODULES)
-def test_the_key_covers_every_module_that_drawing_and_tables_import(module: str) -> None:
-    """Draw every figure of the module in a fresh interpreter and list what it imported."""
+def test_the_key_covers_every_module_that_drawing_and_tables_import(
+    module: str, tmp_path: Path
+) -> None:
+    """Draw every figure of the module in a fresh interpreter and list what it imported (the
+    tiny model's figures with the tinylm tests' small model as their artefact)."""
+    artefacts = []
+    if module == "genai_notes.figures.tinymodel":
+        from genai_notes.tinylm import artefact
+        from tests.unit.tinylm_helpers import small_model
+
+        weights = tmp_path / "tinylm-small.bin"
+        weights.write_bytes(artefact.weights_file(small_model()))
+        artefacts.append(["tinylm", str(weights)])
     run = subprocess.run(
-        [sys.executable, "-c", PROBE, module], capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE, module, json.dumps(artefacts)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     imported = {Path(p).resolve() for p in json.loads(run.stdout.splitlines()[-1])}
     covered = import_closure([module, *figure_cache.RENDERING_MODULES])

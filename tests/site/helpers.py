@@ -88,6 +88,9 @@ def isolated_config(
             glossary = Path(options.get("glossary", "includes/abbreviations.md"))
             options["glossary"] = str(ROOT / glossary)
             options["cache_dir"] = str(cache_dir or folder / "cache")
+            # One tiny model for the whole suite: the repository's model cache, never a
+            # temporary one (training takes about two minutes; see model_cache()).
+            options["model_cache_dir"] = str(model_cache())
             plugin = {name: options}
         plugins.append(plugin)
     theme = dict(parent.get("theme") or {})
@@ -124,6 +127,27 @@ def session_figure_cache() -> Path:
     Never the working tree's ``.cache``: every figure a test sees was drawn by this session.
     """
     return session_folder() / "figures"
+
+
+def model_cache() -> Path:
+    """The tiny model's cache that every test and build of a session shares: the repository's
+    ``.cache/tinylm`` (as ``mkdocs build`` in the working tree uses), so the suite trains the
+    model at most once, and not at all when the notes did not change since the last build.
+
+    The first call makes sure it holds the model of the notes as they are (training it if
+    not); tests/conftest.py then has every build keep that model (``GENAI_TINYLM=keep``), so a
+    test that edits a copy of a page does not retrain, nor prune the shared model.
+    """
+    folder = ROOT / ".cache" / "tinylm"
+    if not _MODEL_READY:
+        from genai_notes.engine import tinymodel
+
+        tinymodel.prepare(ROOT / "docs", folder, retrain=True)
+        _MODEL_READY.append(True)
+    return folder
+
+
+_MODEL_READY: list[bool] = []
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.site.helpers import ROOT, session_figure_cache
+from tests.site.helpers import ROOT, model_cache, session_figure_cache
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -28,6 +28,7 @@ def _run(args: list[str], cwd: Path) -> str:
 
 
 def test_gh_deploy_pushes_a_complete_site_to_the_gh_pages_branch(tmp_path: Path) -> None:
+    model_cache()  # the shared tiny model, trained at most once per session
     remote = tmp_path / "remote.git"
     _run(["git", "init", "--bare", "--quiet", str(remote)], tmp_path)
     work = tmp_path / "work"

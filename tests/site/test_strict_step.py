@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.site.helpers import ROOT, session_figure_cache
+from tests.site.helpers import ROOT, model_cache, session_figure_cache
 
 sys.path.insert(0, str(ROOT / "scripts"))
 try:
@@ -23,6 +23,7 @@ finally:
 
 def _copy_project(target: Path) -> Path:
     target.mkdir()
+    model_cache()  # the shared tiny model (conftest keeps it: an edited copy does not retrain)
     for name in ("mkdocs.yml", "pyproject.toml", "docs", "includes", "overrides", "scripts"):
         source = ROOT / name
         if source.is_dir():

@@ -18,11 +18,12 @@ import hashlib
 import html
 import json
 import re
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genai_notes import glossary, mathml
 from genai_notes.engine import files as files_module
@@ -40,6 +41,7 @@ from genai_notes.engine.files import (
     versions,
 )
 from genai_notes.engine.memo import Memo
+from genai_notes.engine.tinymodel import ModelArtefact, ModelError
 from genai_notes.engine.typeset import as_html, as_tex, format_value
 from genai_notes.engine.walkthroughs import KIND as WALKTHROUGH
 from genai_notes.engine.walkthroughs import WalkthroughBlock, parse_walkthrough, walkthrough_html
@@ -47,10 +49,16 @@ from genai_notes.figures import blocks, catalogue, registry
 from genai_notes.figures.base import Table
 from genai_notes.figures.html import figure_html, table_csv, table_html
 
+if TYPE_CHECKING:
+    from genai_notes.tinylm.config import Hyperparameters
+
 Warn = Callable[[str], None]
 UrlFor = Callable[[str, Path | None, str | None], str]
 """Adds a generated file (site path, source file or text content); returns its page URL."""
 ASSETS = "assets/figures"
+PLAYGROUND_ATTRIBUTE = "data-tinylm-playground"
+"""Marks an element of a page (``<div data-tinylm-playground></div>``) that runs the tiny model."""
+_PLAYGROUND_TAG = re.compile(r"<div[^>]*\bdata-tinylm-playground\b")
 _DEFERRED = re.compile(r"<!--GNXD\d{6}-->")
 _FIGURE_TOKEN = re.compile(r"<p>(?P<alone>GNXF\d{4}N\d{5}Z)</p>|(?P<inline>GNXF\d{4}N\d{5}Z)")
 
@@ -66,6 +74,11 @@ class Settings:
         glossary_label: How messages name the glossary file (e.g. ``includes/abbreviations.md``).
         figures: Draw figure blocks (False leaves them as code, for fast drafts).
         use_cache: Reuse cached figures and memos.
+        docs_dir: The notes, the tiny model's corpus (None: no tiny model in this build).
+        model_cache_dir: Folder of the tiny model's cache entries.
+        retrain_model: Retrain the tiny model when the notes changed (``mkdocs build``), or
+            keep the last trained one (``mkdocs serve``); see ``engine.tinymodel``.
+        model_hyperparameters: The tiny model's (None: the notes' model; tests use smaller).
     """
 
     cache_dir: Path
@@ -74,6 +87,10 @@ class Settings:
     glossary_label: str
     figures: bool = True
     use_cache: bool = True
+    docs_dir: Path | None = None
+    model_cache_dir: Path | None = None
+    retrain_model: bool = True
+    model_hyperparameters: Hyperparameters | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,7 @@ class Placement:
     entry: Entry | None = None
     steps: list[Placement] | None = None
     walkthrough: WalkthroughBlock | None = None
+    artefacts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -178,6 +196,8 @@ class Build:
         self._module_errors: dict[str, str] = {}
         self._figures: dict[str, registry.FigureDef] | None = None
         self._stamps: dict[str, str] = {}
+        self._model: ModelArtefact | ModelError | None = None
+        self._weights_script: str | None = None
 
     @property
     def figures(self) -> dict[str, registry.FigureDef]:
@@ -297,10 +317,14 @@ class Build:
         placement = Placement(token)
         label = f"figure {block.name}"
         try:
-            key, params = self._checked(block)
+            key, params, names = self._checked(block)
+            key, artefacts = self._with_artefacts(key, names)
         except registry.ParameterError as exc:
             line = block.lines.get(f"params.{exc.parameter}", block.lines.get("name", block.line))
             return self._failed(placement, f"{where.at(line)}: {label}: {exc}")
+        except ModelError as exc:
+            return self._failed(placement, f"{where.at(block.line)}: {label}: {exc}")
+        placement.artefacts = names
         caption = self._text_with_numbers(where, block.caption, block.lines.get("caption"))
         alt = self._text_with_numbers(where, block.alt, block.lines.get("alt"))
         if caption is None or alt is None:
@@ -316,7 +340,7 @@ class Build:
             placement.entry = entry
             self.stats.cached += 1
         elif key not in self._jobs:
-            self._jobs[key] = Job(key, block.name, params)
+            self._jobs[key] = Job(key, block.name, params, artefacts)
         return placement
 
     def _parsed(self, raw: blocks.RawBlock) -> blocks.FigureBlock:
@@ -347,8 +371,9 @@ class Build:
             self._blocks.put(memo_key, json.dumps(stored, sort_keys=True))
         return block
 
-    def _checked(self, block: blocks.FigureBlock) -> tuple[str, dict[str, Any]]:
-        """The block's cache key and checked parameters (reused while the code is unchanged).
+    def _checked(self, block: blocks.FigureBlock) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+        """The block's cache key (before artefacts), checked parameters and the artefacts its
+        figure reads (reused while the code is unchanged).
 
         Raises:
             registry.ParameterError: Unknown figure or bad parameters.
@@ -356,16 +381,69 @@ class Build:
         memo_key = json.dumps([block.name, block.params], sort_keys=True, default=repr)
         found = self._blocks.get(memo_key)
         if found is not None:
-            key, params = json.loads(found)
-            return str(key), dict(params)
+            key, params, *names = json.loads(found)
+            return str(key), dict(params), tuple(names[0]) if names else ()
         figure = self._lookup(block.name)
         params = figure.check(block.params)
         module = figure.function.__module__
         if module not in self._stamps:
             self._stamps[module] = code_stamp(module, self._imports)
         key = figure_key(figure.name, params, self._stamps[module])
-        self._blocks.put(memo_key, json.dumps([key, params], sort_keys=True))
-        return key, params
+        names = tuple(getattr(sys.modules.get(module), "ARTEFACTS", ()))
+        self._blocks.put(memo_key, json.dumps([key, params, list(names)], sort_keys=True))
+        return key, params, names
+
+    def _with_artefacts(
+        self, key: str, names: tuple[str, ...]
+    ) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The final key of a figure that reads build artefacts (their digests mixed in, so
+        a retrained model never shows an old figure) and the artefacts' paths for its job.
+
+        Raises:
+            ModelError: The tiny model could not be trained or loaded.
+        """
+        if not names:
+            return key, ()
+        found = []
+        for name in names:
+            if name != "tinylm":
+                raise ModelError(f"unknown build artefact '{name}' (the engine provides tinylm)")
+            model = self.model()
+            found.append((name, model.digest, str(model.path)))
+        payload = json.dumps([key, [(n, d) for n, d, _ in found]])
+        return hashlib.sha256(payload.encode()).hexdigest()[:24], tuple((n, p) for n, _, p in found)
+
+    def model(self) -> ModelArtefact:
+        """The tiny model of this build, trained or loaded on first use.
+
+        Raises:
+            ModelError: No model (no ``docs_dir`` set, or training failed).
+        """
+        if self._model is None:
+            settings = self.settings
+            if settings.docs_dir is None or settings.model_cache_dir is None:
+                self._model = ModelError("this build has no tiny model (no docs_dir)")
+            else:
+                from genai_notes.engine import tinymodel
+
+                try:
+                    self._model = tinymodel.prepare(
+                        settings.docs_dir,
+                        settings.model_cache_dir,
+                        retrain=settings.retrain_model,
+                        hyperparameters=settings.model_hyperparameters,
+                    )
+                except ModelError as exc:
+                    self._model = exc
+                    self.warn(str(exc))
+        if isinstance(self._model, ModelError):
+            raise self._model
+        return self._model
+
+    @property
+    def model_used(self) -> ModelArtefact | None:
+        """The tiny model if a page of this build used it (for the log)."""
+        return self._model if isinstance(self._model, ModelArtefact) else None
 
     def _lookup(self, name: str) -> registry.FigureDef:
         try:
@@ -599,16 +677,57 @@ class Build:
     def fill_figures(self, page_id: str, page_html: str, url_for: UrlFor) -> str:
         """Put each figure of the page where its token ended up."""
         state = self.pages.get(page_id)
-        if state is None or not state.figures:
+        playground = _PLAYGROUND_TAG.search(page_html) is not None
+        if state is None or (not state.figures and not playground):
             return page_html
         by_token = {p.token: p for p in state.figures}
+        noted = False
 
         def swap(match: re.Match[str]) -> str:
+            nonlocal noted
             token = match.group("alone") or match.group("inline")
             placement = by_token.get(token)
-            return match.group(0) if placement is None else self.figure_html(placement, url_for)
+            if placement is None:
+                return match.group(0)
+            markup = self.figure_html(placement, url_for)
+            if placement.artefacts and placement.html is None and not noted:
+                noted = True  # the first figure from the model says where the model comes from
+                markup = self._model_note() + markup
+            return markup
 
-        return _FIGURE_TOKEN.sub(swap, page_html)
+        page_html = _FIGURE_TOKEN.sub(swap, page_html)
+        if noted or playground:
+            page_html = self._with_model(page_html, url_for)
+        return page_html
+
+    def _model_note(self) -> str:
+        model = self.model_used
+        if model is None:
+            return ""
+        state = "current" if model.current else "stale"
+        return (
+            f'<p class="genai-tinylm-note" data-model-state="{state}">'
+            f"{html.escape(model.note())}</p>"
+        )
+
+    def _with_model(self, page_html: str, url_for: UrlFor) -> str:
+        """A page that uses the tiny model: the weights script joins the site (next to
+        ``javascripts/tinylm.js``, which loads it when the page first asks for the model) and
+        each playground learns the model's provenance; an error box if there is no model."""
+        try:
+            model = self.model()
+            if self._weights_script is None:
+                self._weights_script = model.weights_script()
+        except ModelError as exc:
+            box = _error_box("Tiny model error", str(exc))
+            return _PLAYGROUND_TAG.sub(lambda m: box + m.group(0), page_html)
+        from genai_notes.tinylm.artefact import SITE_WEIGHTS_SCRIPT
+
+        url_for(SITE_WEIGHTS_SCRIPT, None, self._weights_script)
+        state = "current" if model.current else "stale"
+        note = html.escape(model.note())
+        attributes = f' data-model-state="{state}" data-model-note="{note}"'
+        return _PLAYGROUND_TAG.sub(lambda m: m.group(0) + attributes, page_html)
 
 
 def _numbers_stamp(memo: Memo) -> str:

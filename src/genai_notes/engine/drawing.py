@@ -36,6 +36,8 @@ class Job:
     key: str
     name: str
     params: dict[str, Any]
+    artefacts: tuple[tuple[str, str], ...] = ()
+    """Build artefacts the figure reads, as (name, path) (see ``genai_notes.figures.artefacts``)."""
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,13 @@ def _watch_parent(parent: int) -> None:
 
 def draw(job: Job) -> Outcome:
     """Call the figure function once and render all it needs (in a worker, or in-process)."""
+    from genai_notes.figures import artefacts
     from genai_notes.figures.render import render_svg_marks
     from genai_notes.figures.style import THEMES
 
     try:
         figure = _FIGURES[job.name]
+        artefacts.use(job.artefacts)
         result = figure.function(**job.params)
         if result.draw is None:
             return Outcome(job.key, svgs={}, table=result.table)

@@ -32,6 +32,7 @@ BUILTIN_MODULES = (
     "genai_notes.figures.applications",
     "genai_notes.figures.measured",
     "genai_notes.figures.walkthroughs",
+    "genai_notes.figures.tinymodel",
 )
 
 

@@ -29,3 +29,5 @@ class GenaiNotesConfig(base.Config):
 
     solutions_skip = c.ListOfItems(c.Type(str), default=["authoring/"])
     """Pages (by path prefix under docs/) whose problems stay out of the Solutions appendix."""
+    model_cache_dir = c.Type(str, default=".cache/tinylm")
+    """Where the tiny model's trained weights are kept, relative to mkdocs.yml (out of git)."""

@@ -84,7 +84,7 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
     def _new_build(self, config: MkDocsConfig) -> Build:
         build_module = importlib.import_module("genai_notes.engine.build")
         drawing = importlib.import_module("genai_notes.engine.drawing")
-        settings = settings_for(self.config, config)
+        settings = settings_for(self.config, config, self._command)
         if self._pool is None:
             self._pool = drawing.DrawingPool(settings.figure_modules)
         build: Build = build_module.Build(settings, self._pool, lambda m: log.warning("%s", m))
@@ -171,6 +171,9 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             stats.cached,
             stats.failed,
         )
+        model = build.model_used
+        if model is not None:
+            log.info("tiny model %s: %s", model.path.name, model.note())
         if self._command == "build":
             if not self._dirty and self.config.cache:
                 build.prune()
@@ -221,8 +224,15 @@ def _fill_solutions(files: Files, nav_order: list[str], skip: list[str]) -> None
         page.content = (page.content or "").replace(problems.MARKER, problems.appendix_html(linked))
 
 
-def settings_for(options: GenaiNotesConfig, config: MkDocsConfig) -> Settings:
-    """The engine's settings from the plugin's options and the site's configuration."""
+def settings_for(
+    options: GenaiNotesConfig, config: MkDocsConfig, command: str = "build"
+) -> Settings:
+    """The engine's settings from the plugin's options and the site's configuration.
+
+    The tiny model is retrained when the notes changed under ``mkdocs build`` and kept under
+    ``mkdocs serve``; ``GENAI_TINYLM=retrain`` or ``keep`` in the environment overrides that,
+    and ``GENAI_TINYLM_CACHE`` names another model cache folder (the test suite shares one).
+    """
     build_module = importlib.import_module("genai_notes.engine.build")
     builtin = importlib.import_module("genai_notes.figures.registry").BUILTIN_MODULES
     project = _project(config)
@@ -233,8 +243,18 @@ def settings_for(options: GenaiNotesConfig, config: MkDocsConfig) -> Settings:
         glossary_label=os.path.relpath(options.glossary, project),
         figures=options.figures,
         use_cache=options.cache,
+        docs_dir=Path(config.docs_dir),
+        model_cache_dir=project / os.environ.get("GENAI_TINYLM_CACHE", options.model_cache_dir),
+        retrain_model=retrain_model(command, os.environ.get("GENAI_TINYLM", "")),
     )
     return settings
+
+
+def retrain_model(command: str, override: str) -> bool:
+    """Whether this build retrains the tiny model when the notes changed (see settings_for)."""
+    if override.strip().lower() in ("retrain", "keep"):
+        return override.strip().lower() == "retrain"
+    return command != "serve"
 
 
 def page_label(config: MkDocsConfig, src_uri: str) -> str:
