@@ -48,7 +48,7 @@ _CUES = """() => {
 
 # Numeric cells found by their text (the test's own pattern, not the page's marker): in a
 # column whose every filled body cell is a number, possibly with a unit, each cell must be
-# right-aligned and set in tabular figures.
+# right-aligned and set in tabular figures. A column of bit patterns ("10000000") is not one.
 _ALIGNMENT = r"""() => {
   const power = "(\\s*\u00d7\\s*10[\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u207b]+)?";
   const number = new RegExp("^[\u2212+\\-\u2248~<>]?\\s*[$]?\\d[\\d,.\u202f\u00a0\u2009 ]*" +
@@ -61,7 +61,9 @@ _ALIGNMENT = r"""() => {
     for (let c = 0; c < width; c++) {
       const cells = rows.map((row) => row.cells[c]).filter((cell) => cell &&
         cell.tagName === "TD" && !["", "\u2014"].includes(cell.textContent.trim()));
-      if (!cells.length || !cells.every((cell) => number.test(cell.textContent.trim()))) continue;
+      const texts = cells.map((cell) => cell.textContent.trim());
+      if (!texts.length || !texts.every((text) => number.test(text))) continue;
+      if (texts.every((text) => /^[01]{5,}$/.test(text))) continue;
       for (const cell of cells) {
         const style = getComputedStyle(cell);
         const align = style.textAlign;

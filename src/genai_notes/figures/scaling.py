@@ -415,15 +415,16 @@ def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: 
 
 
 def _source_key(citation: str) -> str:
-    """A short key of a citation for a table cell: its authors and year and the table or
-    section it cites ("Brown et al. 2020, Table D.1"), without the arXiv number (on the
+    """A short key of a citation for a table cell: its first author and year and the table or
+    section it cites ("Brown 2020, Table D.1"), without "et al.", the arXiv number (on the
     References page) or the notes that repeat the row's values."""
     import re
 
     plain = re.sub(r"\s*\([^)]*\)", "", citation).strip()
     works = []
     for work in plain.split(";"):
-        parts = [p.strip() for p in work.replace("compute from ", "").split(",")]
+        work = work.replace("compute from ", "").replace(" et al.", "")
+        parts = [p.strip() for p in work.split(",")]
         where = [p for p in parts[1:] if re.match(r"(Table|section|sections) ", p)]
         works.append(", ".join([parts[0], *where]))
     return "; ".join(works)
@@ -522,7 +523,7 @@ def chinchilla_table3(fit: Fit = "hoffmann2022") -> FigureResult:
         )
     # Short headings (N, D, D / N) so the nine columns fit the page at 1280 px; the fit's
     # name stays in the closed form's headings.
-    closed = f"Approach 3 ({fit})"
+    closed = f"Approach 3 ({fit[:-4]} {fit[-4:]})"  # "hoffmann 2022": breaks between the two
     table = Table(
         (
             "N (billions)",
