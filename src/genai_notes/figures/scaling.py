@@ -391,8 +391,8 @@ def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: 
     formats = {
         "N (billions)": ",.1f",
         "D (billions)": ",.0f",
-        "6ND (FLOPs)": ".3g",
-        "reported (FLOPs)": ".3g",
+        "6ND (FLOPs)": ".2e",  # three significant figures in every row ("8.40", not "8.4")
+        "reported (FLOPs)": ".2e",
         "6ND / reported": ".3f",
     }
     rows = []
@@ -538,7 +538,7 @@ def chinchilla_table3(fit: Fit = "hoffmann2022") -> FigureResult:
         tuple(rows),
         {
             "N (billions)": ",.1f",
-            "FLOPs": ".3g",
+            "FLOPs": ".2e",
             "D (billions)": ",.1f",
             "D / N": ".1f",
             f"{closed} N (billions)": ",.1f",
