@@ -516,6 +516,10 @@ def _draw_attention(
     size = sizes(fig).label if n <= 4 else sizes(fig).note
     _draw_weights(fig, ax, theme, weights, kept, tokens, size)
     _draw_outputs(out, theme, outputs, tokens, size)
+    if not is_phone(fig):
+        # side by side, the rows line up with the weights' rows: their token names there ran
+        # into the colour bar's ticks
+        out.tick_params(axis="y", labelleft=False, length=0)
     if n > 4:
         ax.tick_params(axis="x", labelrotation=45)
     formula = r"$\mathrm{softmax}(QK^\top / \sqrt{d_k})$"
