@@ -127,9 +127,10 @@ def overoptimization(
         ax.annotate(
             f"peak at KL = {peak_d**2:.1f} nats:\nmore optimisation hurts",
             (peak_d**2, peak_gold),
-            xytext=(14, -40),
-            textcoords="offset points",
+            xytext=(0.3, 0.4),  # under the falling curve, clear of it (beside it, it crossed)
+            textcoords="axes fraction",
             va="top",
+            arrowprops={"arrowstyle": "->", "color": theme.highlight, "lw": 1.0},
             color=theme.highlight,
         )
         ax.set_xlabel(r"KL from the initial policy (nats), $d^2$")
