@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from genai_notes.figures.style import Theme
 
 Point = tuple[float, float]
-FONT = 9.5  # diagram text: 12.7 px in the wide drawing (style.WIDE.note)
+FONT = 10.5  # diagram text: 14 px in the wide drawing (style.WIDE.note), >= 0.85 x 16 px
 TIMES = "\u00d7"  # the multiplication sign, as in "N \u00d7 layers"
 
 
@@ -168,8 +168,8 @@ def _draw_node(ax: Axes, node: _Node, theme: Theme, edge: str) -> None:
 
 # --- the phone reflow of a flow diagram -------------------------------------------------------
 
-_FLOW_LINE = 0.19  # inches per line of 9.5 pt text (with its leading)
-_FLOW_WRAP = 40  # characters per line in a box of a 3.75 in drawing
+_FLOW_LINE = 0.21  # inches per line of FONT (10.5 pt) text, with its leading
+_FLOW_WRAP = 37  # characters per line in a box of a 3.75 in drawing
 _FLOW_GAP = 0.3  # between boxes, where the arrow runs
 
 

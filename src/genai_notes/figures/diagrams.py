@@ -43,14 +43,14 @@ Variant = Literal["encoder-decoder", "encoder-only", "decoder-only"]
 BlockKind = Literal["label", "embed", "sublayer", "norm", "head"]
 _HEIGHTS: dict[str, float] = {
     "label": 0.2,
-    "embed": 0.5,
-    "sublayer": 0.36,
+    "embed": 0.56,
+    "sublayer": 0.4,
     "norm": 0.22,
     "head": 0.26,
 }
 _GAP = 0.13  # between blocks (inches)
 _FRAME_PAD = 0.14  # extra room inside and outside the frame of the repeated layer
-_BOX_W = 2.1
+_BOX_W = 2.35  # "Cross-attention over encoder output" in 10.5 pt (14 px at 1280)
 _MARGIN = 0.12
 
 
@@ -362,7 +362,7 @@ def transformer(
             draw_flow(fig, theme, flow)
             return
         ax = _canvas(fig, width, height)
-        xs = [2.05, 4.95] if len(placed) == 2 else [width / 2]
+        xs = [1.95, 5.05] if len(placed) == 2 else [width / 2]
         for column, cx in zip(placed, xs, strict=True):
             side = -1 if column[0].block.stack == "encoder" else 1
             _draw_column(ax, column, cx, side, n_layers, theme)
@@ -516,6 +516,10 @@ def _draw_attention(
     size = sizes(fig).label if n <= 4 else sizes(fig).note
     _draw_weights(fig, ax, theme, weights, kept, tokens, size)
     _draw_outputs(out, theme, outputs, tokens, size)
+    if not is_phone(fig):
+        # side by side, the rows line up with the weights' rows: their token names there ran
+        # into the colour bar's ticks
+        out.tick_params(axis="y", labelleft=False, length=0)
     if n > 4:
         ax.tick_params(axis="x", labelrotation=45)
     formula = r"$\mathrm{softmax}(QK^\top / \sqrt{d_k})$"

@@ -662,12 +662,12 @@ def _draw_lora_training(
     ax.add_patch(Circle((2.3, circle_y), 0.14, facecolor="none", edgecolor=theme.text, lw=1.2))
     ax.text(2.3, circle_y, "+", **text)
     ax.text(2.3, 3.5, f"$h = W_0 x + (\\alpha/r)\\,BAx$ (length $d$ = {d:,})", **text)
-    ax.text(
+    ax.text(  # above the arrow into the sum: below it, B's slab ran through the label
         2.5,
-        circle_y - 0.08,
+        circle_y + 0.04,
         f"\u00d7 $\\alpha/r$ = {format_number(alpha)}/{r:,} = {format_number(alpha / r, '.3g')}",
         ha="left",
-        va="top",
+        va="bottom",
         color=trained,
     )
     w_bottom, w_top = w_centre[1] - side / 2, w_centre[1] + side / 2

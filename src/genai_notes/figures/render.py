@@ -7,6 +7,7 @@ metadata make the same inputs give the same bytes, as matplotlib's own plot_dire
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 from genai_notes.figures.base import FigureResult
@@ -61,7 +62,7 @@ def render_svg_marks(
         width, height = (inches * POINTS_PER_INCH for inches in fig.get_size_inches())
         series = _series(fig) if find_marks else []
         marks = match_marks(result.table, series, width, height)
-    return buffer.getvalue(), marks
+    return compact_svg(buffer.getvalue()), marks
 
 
 def _series(fig: Figure) -> list[Series]:
@@ -118,6 +119,31 @@ def _series(fig: Figure) -> list[Series]:
             found.append(Series(label, tuple(bar_values), tuple(place(ax, tips)), "bar"))
         found += lines
     return found
+
+
+_DECIMAL = re.compile(r"-?\d+\.\d{2,}")
+_GEOMETRY = re.compile(r' (d|x|y|x1|x2|y1|y2|transform|points)="([^"]*)"')
+
+
+def _round(match: re.Match[str]) -> str:
+    return f"{float(match.group(0)):.1f}".rstrip("0").rstrip(".")
+
+
+def _geometry(match: re.Match[str]) -> str:
+    value = " ".join(_DECIMAL.sub(_round, match.group(2)).split())
+    return f' {match.group(1)}="{value}"'
+
+
+def compact_svg(svg: bytes) -> bytes:
+    """``svg`` without matplotlib's RDF metadata, coordinates rounded to 0.1 pt, path data on
+    one line: the same drawing (0.1 pt is 0.13 CSS px), about a fifth fewer compressed bytes.
+
+    Only geometry attributes are touched, never text content or styles, so a label such as
+    "3.14159274" keeps every digit.
+    """
+    text = svg.decode("utf-8")
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.DOTALL)
+    return _GEOMETRY.sub(_geometry, text).encode("utf-8")
 
 
 def render_png(result: FigureResult, theme: Theme, dpi: int = 110) -> bytes:

@@ -11,6 +11,7 @@ import numpy as np
 
 from genai_notes.figures.base import FigureResult, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
+from genai_notes.figures.style import finished
 from genai_notes.science import rlhf
 
 if TYPE_CHECKING:
@@ -74,15 +75,14 @@ def grpo_advantages(
                 xytext=(0, 10),
                 textcoords="offset points",
                 ha="center",
-                fontsize=9,
                 color=theme.highlight,
             )
         ax.set_xlabel(f"correct answers in a group of $G$ = {group_size}")
         ax.set_ylabel(r"advantage $\hat{A}_i$")
         ax.set_xticks(counts if group_size <= 16 else counts[:: max(1, group_size // 8)])
-        ax.legend(loc="upper right", fontsize=9)
+        ax.legend(loc="upper right")
 
-    return FigureResult(table, draw, width=7.0, height=3.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.6)
 
 
 # --- Reward over-optimisation: the gold reward after RL against a proxy ------------------------
@@ -127,14 +127,14 @@ def overoptimization(
         ax.annotate(
             f"peak at KL = {peak_d**2:.1f} nats:\nmore optimisation hurts",
             (peak_d**2, peak_gold),
-            xytext=(14, -40),
-            textcoords="offset points",
+            xytext=(0.3, 0.4),  # under the falling curve, clear of it (beside it, it crossed)
+            textcoords="axes fraction",
             va="top",
-            fontsize=9,
+            arrowprops={"arrowstyle": "->", "color": theme.highlight, "lw": 1.0},
             color=theme.highlight,
         )
         ax.set_xlabel(r"KL from the initial policy (nats), $d^2$")
         ax.set_ylabel("gold reward gain")
-        ax.legend(loc="upper right", fontsize=9)
+        ax.legend(loc="upper right")
 
-    return FigureResult(table, draw, width=7.0, height=3.4)
+    return FigureResult(table, finished(draw), width=7.0, height=3.4)

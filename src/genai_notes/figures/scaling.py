@@ -381,16 +381,18 @@ def models(
 def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: B006
     """Training compute of well-known models: 6ND against the compute their papers report.
 
+    The table is narrow enough for the page's column at 1280 px: compute in FLOPs only (the
+    chart ``scaling.pf_days`` and its data give the petaflop/s-days) and a short source key
+    per row (the full references, with arXiv numbers, are on the References page).
+
     Args:
         models: Names of the models to list, from the known models of the science module.
     """
     formats = {
-        "parameters (billions)": ",.1f",
-        "tokens (billions)": ",.0f",
-        "6ND (FLOPs)": ".3g",
-        "6ND (PF-days)": ",.0f",
-        "reported (FLOPs)": ".3g",
-        "reported (PF-days)": ",.0f",
+        "N (billions)": ",.1f",
+        "D (billions)": ",.0f",
+        "6ND (FLOPs)": ".2e",  # three significant figures in every row ("8.40", not "8.4")
+        "reported (FLOPs)": ".2e",
         "6ND / reported": ".3f",
     }
     rows = []
@@ -403,9 +405,7 @@ def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: 
                 m.n_params / 1e9,
                 m.n_tokens / 1e9,
                 flops,
-                scaling.pf_days(flops),
                 reported,
-                None if reported is None else scaling.pf_days(reported),
                 None if reported is None else flops / reported,
                 _source_key(m.citation),
             )
@@ -415,16 +415,17 @@ def compute_table(models: Models = list(MODEL_NAMES)) -> FigureResult:  # noqa: 
 
 
 def _source_key(citation: str) -> str:
-    """A short key of a citation for a table cell: its authors and year, arXiv id and the
-    table or section it cites ("Brown et al. 2020, arXiv 2005.14165, Table D.1"), without the
-    notes that repeat the row's values."""
+    """A short key of a citation for a table cell: its first author and year and the table or
+    section it cites ("Brown 2020, Table D.1"), without "et al.", the arXiv number (on the
+    References page) or the notes that repeat the row's values."""
     import re
 
     plain = re.sub(r"\s*\([^)]*\)", "", citation).strip()
     works = []
     for work in plain.split(";"):
-        parts = [p.strip() for p in work.replace("compute from ", "").split(",")]
-        where = [p for p in parts[1:] if re.match(r"(arXiv|Table|section|sections) ", p)]
+        work = work.replace("compute from ", "").replace(" et al.", "")
+        parts = [p.strip() for p in work.split(",")]
+        where = [p for p in parts[1:] if re.match(r"(Table|section|sections) ", p)]
         works.append(", ".join([parts[0], *where]))
     return "; ".join(works)
 
@@ -520,27 +521,29 @@ def chinchilla_table3(fit: Fit = "hoffmann2022") -> FigureResult:
                 scaling.tokens_per_param(n_opt, d_opt),
             )
         )
-    closed = f"Approach 3 ({fit})"
+    # Short headings (N, D, D / N) so the nine columns fit the page at 1280 px; the fit's
+    # name stays in the closed form's headings.
+    closed = f"Approach 3 ({fit[:-4]} {fit[-4:]})"  # "hoffmann 2022": breaks between the two
     table = Table(
         (
-            "parameters (billions)",
+            "N (billions)",
             "FLOPs",
-            "FLOPs (in Gopher units)",
-            "tokens (billions)",
-            "tokens per parameter",
-            f"{closed} parameters (billions)",
-            f"{closed} tokens (billions)",
-            f"{closed} tokens per parameter",
+            "FLOPs (Gopher units)",
+            "D (billions)",
+            "D / N",
+            f"{closed} N (billions)",
+            f"{closed} D (billions)",
+            f"{closed} D / N",
         ),
         tuple(rows),
         {
-            "parameters (billions)": ",.1f",
-            "FLOPs": ".3g",
-            "tokens (billions)": ",.1f",
-            "tokens per parameter": ".1f",
-            f"{closed} parameters (billions)": ",.1f",
-            f"{closed} tokens (billions)": ",.0f",
-            f"{closed} tokens per parameter": ".1f",
+            "N (billions)": ",.1f",
+            "FLOPs": ".2e",
+            "D (billions)": ",.1f",
+            "D / N": ".1f",
+            f"{closed} N (billions)": ",.1f",
+            f"{closed} D (billions)": ",.0f",
+            f"{closed} D / N": ".1f",
         },
     )
     return FigureResult(table)

@@ -46,8 +46,9 @@ class Sizes:
     title: float
 
 
-# Wide: 10.5 pt = 14 px >= 0.85 x 16 px; 9.5 pt = 12.7 px >= 11 px.
-WIDE = Sizes(label=10.5, note=9.5, title=11.5)
+# Wide (shown at its natural 672 px at 1280): every label at least 0.85 of the 16 px body text,
+# 13.6 px = 10.2 pt, and so the floor too: 10.5 pt = 14 px.
+WIDE = Sizes(label=10.5, note=10.5, title=11.5)
 # Phone (3.75 in drawn, ~358 px shown, scale 0.994): 9.5 pt = 12.6 px; 9 pt = 11.9 px >= 11 px.
 PHONE = Sizes(label=9.5, note=9.0, title=10.0)
 

@@ -76,17 +76,17 @@ def _lifecycle_stages() -> tuple[_Stage, ...]:
     top, bottom = 3.0, 0.8  # stage boxes span these heights (inches)
     mid, height = (top + bottom) / 2, top - bottom
     body = mid - 0.17  # centre of the area under a stage's title
-    widths = (1.2, 1.2, 2.3, 1.3)
+    widths = (1.2, 1.2, 2.3, 1.36)  # room for 10.5 pt text (14 px at 1280)
     sx, px, ax_, ix = _stage_centres(widths, 7.0, 0.04)
 
-    dx, dy, cell = 0.58, 0.45, (0.9, 0.62)
+    dx, dy, cell = 0.6, 0.45, (0.98, 0.64)
     cycle = (
         _Step("Prompt engineering", (ax_ - dx, body + dy), cell, 12),
         _Step("Fine-tuning", (ax_ + dx, body + dy), cell, 12),
         _Step("Align with human feedback", (ax_ + dx, body - dy), cell, 12),
         _Step("Evaluate", (ax_ - dx, body - dy), cell, 12),
     )
-    part = (1.16, 0.5)
+    part = (1.26, 0.52)
     integration = (
         _Step("Optimise and deploy for inference", (ix, body + 0.5), part, 15),
         _Step("Augment the model", (ix, body - 0.06), part, 12),

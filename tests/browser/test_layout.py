@@ -1,0 +1,114 @@
+"""Layout on every page, measured in Chromium: nothing scrolls sideways at 1280 px, a phone's
+wide tables keep a visible scroll cue, and numeric table cells are right-aligned in tabular
+figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.site.helpers import nav_sources, page_path
+
+pytestmark = pytest.mark.browser
+
+# Every box that could scroll sideways: the document, Material's table wrapper, the figures'
+# data boxes, code blocks, figures and display maths. A box "scrolls" when its content is wider
+# than it by more than a pixel (sub-pixel rounding).
+_SIDEWAYS = """() => {
+  const boxes = [document.scrollingElement, ...document.querySelectorAll(
+    ".md-typeset .md-typeset__scrollwrap, .md-typeset .genai-table, .md-typeset pre, " +
+    ".md-typeset pre > code, .md-typeset .genai-figure, .md-typeset figure, " +
+    ".md-typeset .math-display, .md-typeset table")];
+  const name = (box) => box === document.scrollingElement ? "the document" :
+    box.tagName.toLowerCase() + (box.className ? "." + String(box.className).split(" ")[0] : "") +
+    " near '" + (box.closest("[id]") || {id: ""}).id + "'";
+  return boxes.filter((box) => box.scrollWidth > box.clientWidth + 1 && box.clientWidth > 0)
+    .map((box) => `${name(box)}: ${box.scrollWidth} px of content in ${box.clientWidth} px`);
+}"""
+
+# At 390 px: every table box that scrolls sideways has the visible "scrolls sideways" line
+# right above it, and its shadow cue (a background image) is set.
+_CUES = """() => {
+  const missing = [];
+  const boxes = document.querySelectorAll(
+    ".md-typeset .md-typeset__scrollwrap, .md-typeset .genai-table");
+  for (const box of boxes) {
+    if (box.parentElement.closest(".genai-table")) continue;
+    if (!box.offsetParent || box.scrollWidth <= box.clientWidth + 1) continue;
+    const hint = box.previousElementSibling;
+    const shown = hint && hint.classList.contains("genai-scroll-hint") &&
+      hint.getBoundingClientRect().height > 0 && getComputedStyle(hint).visibility === "visible";
+    const shadow = getComputedStyle(box).backgroundImage.includes("gradient");
+    if (!shown || !shadow) missing.push((box.querySelector("th") || box).textContent.slice(0, 40));
+  }
+  return missing;
+}"""
+
+# Numeric cells found by their text (the test's own pattern, not the page's marker): in a
+# column whose every filled body cell is a number, possibly with a unit, each cell must be
+# right-aligned and set in tabular figures. A column of bit patterns ("10000000") is not one.
+_ALIGNMENT = r"""() => {
+  const power = "(\\s*\u00d7\\s*10[\u2070\u00b9\u00b2\u00b3\u2074-\u2079\u207b]+)?";
+  const number = new RegExp("^[\u2212+\\-\u2248~<>]?\\s*[$]?\\d[\\d,.\u202f\u00a0\u2009 ]*" +
+    power + "\\s*(%|[A-Za-z\u00b5/]{1,12})?$");
+  const wrong = [];
+  for (const table of document.querySelectorAll(".md-typeset table:not([class])")) {
+    if (!table.offsetParent && !table.closest("details")) continue;
+    const rows = [...table.tBodies].flatMap((body) => [...body.rows]);
+    const width = Math.max(0, ...rows.map((row) => row.cells.length));
+    for (let c = 0; c < width; c++) {
+      const cells = rows.map((row) => row.cells[c]).filter((cell) => cell &&
+        cell.tagName === "TD" && !["", "\u2014"].includes(cell.textContent.trim()));
+      const texts = cells.map((cell) => cell.textContent.trim());
+      if (!texts.length || !texts.every((text) => number.test(text))) continue;
+      if (texts.every((text) => /^[01]{5,}$/.test(text))) continue;
+      for (const cell of cells) {
+        const style = getComputedStyle(cell);
+        const align = style.textAlign;
+        const tabular = style.fontVariantNumeric.includes("tabular-nums");
+        if ((align !== "right" && align !== "end") || !tabular) {
+          wrong.push(`'${cell.textContent.trim()}' is ${align}, ${style.fontVariantNumeric}`);
+          break;
+        }
+      }
+    }
+  }
+  return wrong;
+}"""
+
+
+@pytest.fixture(scope="module")
+def pages(browser: Any, site_url: str) -> Iterator[Any]:
+    """A function that opens each page at a width and returns what ``script`` found there."""
+    contexts: list[Any] = []
+
+    def visit(width: int, script: str) -> dict[str, list[str]]:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        found: dict[str, list[str]] = {}
+        for source in nav_sources():
+            page.goto(site_url + page_path(source), wait_until="load")
+            page.wait_for_timeout(50)  # the template's table script runs on the next frame
+            result = page.evaluate(script)
+            if result:
+                found[source] = result
+        return found
+
+    yield visit
+    for context in contexts:
+        context.close()
+
+
+def test_no_element_of_any_page_scrolls_sideways_at_1280(pages: Any) -> None:
+    assert pages(1280, _SIDEWAYS) == {}
+
+
+def test_wide_tables_on_a_phone_show_a_scroll_cue(pages: Any) -> None:
+    assert pages(390, _CUES) == {}
+
+
+def test_numeric_cells_are_right_aligned_in_tabular_figures_on_every_page(pages: Any) -> None:
+    assert pages(1280, _ALIGNMENT) == {}
