@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from genai_notes.figures import artefacts
 from genai_notes.figures.registry import BUILTIN_MODULES, collect
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import CONCEPTS, DARK, LIGHT, PHONE, WIDE, Theme
+from genai_notes.tinylm import artefact as tinylm_artefact
 from tests.figures.helpers import each_theme, svg_font_sizes_px
+from tests.unit.tinylm_helpers import small_model
 
 
 def _luminance(colour: str) -> float:
@@ -86,8 +92,22 @@ def test_sizes_meet_the_targets_at_their_display_widths() -> None:
     assert PHONE.note * px_per_pt_phone >= 11
 
 
+# The tiny model's figures read its weights as the build hands them over: a small model here.
+_WEIGHTS = Path(tempfile.mkdtemp(prefix="style-tinylm-")) / "tinylm-small.bin"
+_WEIGHTS.write_bytes(tinylm_artefact.weights_file(small_model()))
+MODEL = [("tinylm", str(_WEIGHTS))]
+artefacts.use(MODEL)
 FIGURES = collect(BUILTIN_MODULES)
 DRAWN = sorted(name for name, f in FIGURES.items() if f.call({}).draw is not None)
+artefacts.use([])
+
+
+@pytest.fixture(autouse=True)
+def model_weights() -> Iterator[None]:
+    """Every test here draws with the small model's weights handed over, as in a build."""
+    artefacts.use(MODEL)
+    yield
+    artefacts.use([])
 
 
 @pytest.mark.parametrize("name", DRAWN)

@@ -45,7 +45,8 @@ logging.getLogger("mkdocs").setLevel(logging.INFO)
 config = load_config(config_file, site_dir=site_dir)
 config.plugins["genai-notes"].config.cache_dir = cache_dir
 build(config)
-print(json.dumps({"matplotlib": "matplotlib" in sys.modules, "tables": len(rendered)}))
+loaded = {name: name in sys.modules for name in ("matplotlib", "numpy", "tokenizers")}
+print(json.dumps({**loaded, "tables": len(rendered)}))
 """
 
 
@@ -57,6 +58,8 @@ class Build:
     cached: int
     failed: int
     matplotlib: bool
+    numpy: bool
+    tokenizers: bool
     tables_rendered: int
 
 
@@ -74,7 +77,15 @@ def _build(site_dir: Path, cache_dir: Path) -> Build:
     assert match, result.stderr
     drawn, cached, failed = (int(group) for group in match.groups())
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    return Build(drawn, cached, failed, report["matplotlib"], report["tables"])
+    return Build(
+        drawn,
+        cached,
+        failed,
+        report["matplotlib"],
+        report["numpy"],
+        report["tokenizers"],
+        report["tables"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +117,10 @@ def test_a_warm_build_renders_no_data_table_again(warm_build: Build) -> None:
     """The first build kept every figure's HTML and CSV table in its memo, after the figures
     were placed (a memo saved before that step would be empty)."""
     assert warm_build.tables_rendered == 0
+
+
+def test_a_warm_build_loads_neither_numpy_nor_the_tiny_model(warm_build: Build) -> None:
+    """Every number, problem and figure comes from a memo or the cache, and the tiny model's
+    entry is found by its key and checked by its hash: nothing needs numpy or tokenizers."""
+    assert not warm_build.numpy
+    assert not warm_build.tokenizers

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from genai_notes.tinylm import artefact, weights
+from genai_notes.tinylm import artefact, entry, weights
 from genai_notes.tinylm.config import Hyperparameters
 
 from .tinylm_helpers import CORPUS, SMALL, small_model
@@ -22,19 +22,19 @@ QUICK = Hyperparameters(**{**SMALL.to_dict(), "steps": 2, "eval_every": 1, "samp
 def test_key_changes_with_the_corpus_the_hyperparameters_and_the_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = artefact.key(CORPUS, QUICK)
-    assert artefact.key(CORPUS, QUICK) == base
-    assert artefact.key((*CORPUS[:2], CORPUS[2] + "!"), QUICK) != base
-    assert artefact.key((CORPUS[0] + CORPUS[1], CORPUS[2]), QUICK) != base  # boundaries count
-    assert artefact.key(CORPUS, Hyperparameters(**{**QUICK.to_dict(), "seed": 1})) != base
+    base = entry.key(CORPUS, QUICK)
+    assert entry.key(CORPUS, QUICK) == base
+    assert entry.key((*CORPUS[:2], CORPUS[2] + "!"), QUICK) != base
+    assert entry.key((CORPUS[0] + CORPUS[1], CORPUS[2]), QUICK) != base  # boundaries count
+    assert entry.key(CORPUS, Hyperparameters(**{**QUICK.to_dict(), "seed": 1})) != base
     package = tmp_path / "tinylm"
     package.mkdir()
-    for module in artefact._PACKAGE_DIR.glob("*.py"):
+    for module in entry._PACKAGE_DIR.glob("*.py"):
         (package / module.name).write_bytes(module.read_bytes())
-    monkeypatch.setattr(artefact, "_PACKAGE_DIR", package)
-    assert artefact.key(CORPUS, QUICK) == base
+    monkeypatch.setattr(entry, "_PACKAGE_DIR", package)
+    assert entry.key(CORPUS, QUICK) == base
     (package / "model.py").write_text((package / "model.py").read_text() + "\n# edit\n")
-    assert artefact.key(CORPUS, QUICK) != base
+    assert entry.key(CORPUS, QUICK) != base
 
 
 def count_trainings(monkeypatch: pytest.MonkeyPatch) -> list[int]:

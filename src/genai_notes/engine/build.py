@@ -721,7 +721,7 @@ class Build:
         except ModelError as exc:
             box = _error_box("Tiny model error", str(exc))
             return _PLAYGROUND_TAG.sub(lambda m: box + m.group(0), page_html)
-        from genai_notes.tinylm.artefact import SITE_WEIGHTS_SCRIPT
+        from genai_notes.tinylm.entry import SITE_WEIGHTS_SCRIPT
 
         url_for(SITE_WEIGHTS_SCRIPT, None, self._weights_script)
         state = "current" if model.current else "stale"

@@ -75,7 +75,7 @@ class ModelArtefact:
         Raises:
             ModelError: The entry changed or is gone since the build chose it.
         """
-        from genai_notes.tinylm import weights
+        from genai_notes.tinylm import entry
 
         try:
             data = self.path.read_bytes()
@@ -83,7 +83,7 @@ class ModelArtefact:
             raise ModelError(f"the tiny model's weights cannot be read: {exc}") from exc
         if hashlib.sha256(data).hexdigest() != self.digest:
             raise ModelError(f"the tiny model's weights {self.path} changed during the build")
-        return weights.weights_js(data)
+        return entry.weights_js(data)
 
     def trained(self) -> TrainedModel:
         """The model itself (parsed once per entry and process)."""
@@ -130,14 +130,27 @@ def prepare(
         ModelError: Training failed, or no model could be read.
     """
     from genai_notes import tinylm
-    from genai_notes.tinylm import artefact, weights
+    from genai_notes.tinylm import entry
 
     cache_dir = Path(cache_dir)
     corpus = tinylm.notes_corpus(Path(docs_dir))
     hp = hyperparameters or tinylm.Hyperparameters()
-    exact = artefact.entry_path(cache_dir, corpus, hp)
+    exact = entry.entry_path(cache_dir, corpus, hp)
     latest = _read_latest(cache_dir)
-    if not retrain and not exact.is_file() and latest is not None:
+    stale = not retrain and not exact.is_file()  # serve: keep the latest model
+    if latest is not None and (latest.get("entry") == exact.name or stale):
+        recorded = cache_dir / str(latest["entry"])
+        # The recorded model, with the hash of its bytes taken when it was chosen: equal bytes
+        # are the whole check, so no numpy or tokenizers is loaded (a warm build).
+        data = recorded.read_bytes() if recorded.is_file() else b""
+        digest = hashlib.sha256(data).hexdigest()
+        if data and digest == latest.get("sha256"):
+            if retrain:
+                entry.prune(cache_dir, [exact])
+            return ModelArtefact(recorded, digest, recorded == exact, str(latest["trained_at"]))
+    from genai_notes.tinylm import weights
+
+    if stale and latest is not None:
         path = cache_dir / str(latest["entry"])
         try:
             data = path.read_bytes()
@@ -146,6 +159,7 @@ def prepare(
             pass  # the latest model is gone or broken: train one below
         else:
             digest = hashlib.sha256(data).hexdigest()
+            _record(cache_dir, {**latest, "sha256": digest})
             return ModelArtefact(path, digest, False, str(latest["trained_at"]))
     fresh = not exact.is_file()
     try:
@@ -155,14 +169,25 @@ def prepare(
         raise ModelError(
             f"the tiny model could not be trained: {type(exc).__name__}: {exc}"
         ) from exc
-    if fresh or latest is None or latest.get("entry") != exact.name:
+    digest = hashlib.sha256(data).hexdigest()
+    if (
+        fresh
+        or latest is None
+        or latest.get("entry") != exact.name
+        or latest.get("sha256") != digest
+    ):
         when = _now() if fresh else _mtime(exact)
-        record: dict[str, object] = {"entry": exact.name, "trained_at": when}
-        write_atomically(cache_dir / LATEST, json.dumps(record, sort_keys=True).encode())
+        record: dict[str, object] = {"entry": exact.name, "trained_at": when, "sha256": digest}
+        _record(cache_dir, record)
         latest = record
     if retrain:
-        artefact.prune(cache_dir, [exact])
-    return ModelArtefact(exact, hashlib.sha256(data).hexdigest(), True, str(latest["trained_at"]))
+        entry.prune(cache_dir, [exact])
+    return ModelArtefact(exact, digest, True, str(latest["trained_at"]))
+
+
+def _record(cache_dir: Path, record: dict[str, object]) -> None:
+    """Write the record of the latest model (its entry, when it was trained, its bytes' hash)."""
+    write_atomically(cache_dir / LATEST, json.dumps(record, sort_keys=True).encode())
 
 
 def _read_latest(cache_dir: Path) -> dict[str, object] | None:

@@ -9,17 +9,13 @@ reading; an entry that does not parse is retrained and replaced.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-
-import numpy as np
-import tokenizers
 
 from genai_notes.engine.files import write_atomically
 from genai_notes.tinylm import weights
 from genai_notes.tinylm.config import Hyperparameters
+from genai_notes.tinylm.entry import SITE_WEIGHTS_SCRIPT, entry_path, key, prune
 from genai_notes.tinylm.train import TrainedModel, train
 
 __all__ = [
@@ -31,31 +27,6 @@ __all__ = [
     "weights_file",
     "weights_script",
 ]
-
-SITE_WEIGHTS_SCRIPT = "javascripts/tinylm-weights.js"
-"""Where the site serves the weights script: next to `javascripts/tinylm.js`, which loads it."""
-
-_PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def key(corpus_texts: Sequence[str], hyperparameters: Hyperparameters) -> str:
-    """Hex SHA-256 of everything the trained weights depend on."""
-    digest = hashlib.sha256(b"genai-notes tinylm artefact v1\0")
-    digest.update(f"{len(corpus_texts)}\0".encode())
-    for text in corpus_texts:
-        data = text.encode("utf-8")
-        digest.update(f"{len(data)}\0".encode() + data)
-    for module in sorted(_PACKAGE_DIR.glob("*.py")):
-        data = module.read_bytes()
-        digest.update(f"{module.name}\0{len(data)}\0".encode() + data)
-    digest.update(json.dumps(hyperparameters.to_dict(), sort_keys=True).encode())
-    digest.update(f"\0numpy {np.__version__}\0tokenizers {tokenizers.__version__}".encode())
-    return digest.hexdigest()
-
-
-def entry_path(cache_dir: Path, corpus_texts: Sequence[str], hp: Hyperparameters) -> Path:
-    """The cache file of a corpus and hyperparameters."""
-    return Path(cache_dir) / f"tinylm-{key(corpus_texts, hp)[:32]}.bin"
 
 
 def train_or_load(
@@ -86,19 +57,6 @@ def train_or_load(
     data = weights.to_bytes(train(corpus_texts, hp))
     write_atomically(path, data)
     return weights.from_bytes(data)
-
-
-def prune(cache_dir: Path, keep: Iterable[Path]) -> list[Path]:
-    """Delete the tinylm entries (and stray temporary files) in `cache_dir` that are not in
-    `keep`, the `entry_path`s this build used; returns what was deleted. Other files in the
-    folder are left alone."""
-    kept = {Path(p).resolve() for p in keep}
-    removed = []
-    for path in sorted(Path(cache_dir).glob("tinylm-*")):
-        if path.resolve() not in kept and path.is_file():
-            path.unlink()
-            removed.append(path)
-    return removed
 
 
 def weights_file(trained: TrainedModel) -> bytes:

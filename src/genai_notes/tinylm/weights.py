@@ -16,7 +16,6 @@ tokenizer (`vocab` by id, `merges` by rank) and the training log. Same model, sa
 
 from __future__ import annotations
 
-import base64
 import json
 import struct
 from typing import Any
@@ -25,12 +24,14 @@ import numpy as np
 
 from genai_notes.tinylm import model
 from genai_notes.tinylm.config import Hyperparameters
+from genai_notes.tinylm.entry import WEIGHTS_GLOBAL, weights_js
 from genai_notes.tinylm.tokenizer import BPETokenizer
 from genai_notes.tinylm.train import TrainedModel, TrainingLog
 
 __all__ = [
     "FORMAT",
     "MAGIC",
+    "WEIGHTS_GLOBAL",
     "CorruptWeightsError",
     "from_bytes",
     "read_header",
@@ -41,8 +42,6 @@ __all__ = [
 MAGIC = b"TLM1"
 FORMAT = "genai-notes-tinylm"
 VERSION = 1
-WEIGHTS_GLOBAL = "genaiNotesTinyLMWeights"
-"""The global that `tinylm-weights.js` sets to the weights file in base64."""
 
 
 class CorruptWeightsError(ValueError):
@@ -135,13 +134,3 @@ def from_bytes(data: bytes) -> TrainedModel:
             raise CorruptWeightsError(f"tensor {t['name']} holds NaN or infinity")
         params[t["name"]] = array.reshape(shape).astype(np.float32)
     return TrainedModel(hyperparameters=hp, tokenizer=tokenizer, params=params, log=log)
-
-
-def weights_js(data: bytes) -> str:
-    """A classic script that sets `window.genaiNotesTinyLMWeights` to `data` in base64.
-
-    Browsers refuse `fetch` of `file://` URLs, but load `<script src>` from them, so this
-    is how the weights reach a page opened from disk (`tinylm.js` adds the script itself).
-    """
-    encoded = base64.b64encode(data).decode("ascii")
-    return f'window.{WEIGHTS_GLOBAL} = "{encoded}";\n'
