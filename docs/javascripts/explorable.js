@@ -15,9 +15,20 @@
   var POINTER_RADIUS = 40; /* CSS px: how near a pointer must be to a mark */
   var TAP_RADIUS = 64;
 
-  function dataOf(figure) {
+  /* The figure's data: the first <script class="genai-marks"> after it, before the next
+     figure (other scripts may put controls, such as the Enlarge button, in between). */
+  function marksOf(figure) {
     var next = figure.nextElementSibling;
-    if (!next || !next.classList.contains("genai-marks")) return null;
+    while (next && next.tagName !== "FIGURE") {
+      if (next.classList.contains("genai-marks")) return next;
+      next = next.nextElementSibling;
+    }
+    return null;
+  }
+
+  function dataOf(figure) {
+    var next = marksOf(figure);
+    if (!next) return null;
     try {
       return JSON.parse(next.textContent);
     } catch (error) {

@@ -64,8 +64,9 @@
     root.addEventListener("keydown", function (event) {
       if (event.altKey || event.ctrlKey || event.metaKey) return;
       var target = event.target;
-      // Leave the keys to what takes them itself: the data tables' scrolling, text fields.
-      if (target.closest && target.closest(".genai-data, input, textarea, select")) return;
+      // Leave the keys to what takes them itself: the data tables' scrolling, text fields, and
+      // an explorable step figure (its arrows step through its marks).
+      if (target.closest && target.closest(".genai-data, input, textarea, select, [data-explorable]")) return;
       var moves = { ArrowLeft: current - 1, ArrowRight: current + 1, Home: 0, End: steps.length - 1 };
       if (!Object.prototype.hasOwnProperty.call(moves, event.key)) return;
       event.preventDefault();

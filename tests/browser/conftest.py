@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,3 +40,26 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def offline_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline zip, built once for the session as ``scripts/offline`` builds it (figures
+    from the session's cache, never the working tree's), unzipped: its ``genai-notes`` folder."""
+    from tests.site.helpers import ROOT, isolated_config, session_figure_cache
+
+    folder = tmp_path_factory.mktemp("offline-copy")
+    archive = folder / "offline.zip"
+    config = isolated_config(
+        folder / "config", ROOT / "mkdocs.offline.yml", cache_dir=session_figure_cache()
+    )
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts/offline.py"), "-f", str(config), str(archive)],
+        cwd=ROOT,
+        check=True,
+    )
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(folder / "unzipped")
+    root = folder / "unzipped/genai-notes"
+    assert (root / "index.html").is_file()
+    return root

@@ -726,12 +726,10 @@ def test_out_of_range_advice_does_not_say_try_smaller_values(open_page: Any) -> 
     assert "try smaller values" not in text
 
 
-def test_calculators_work_from_the_offline_copy_by_file_url(browser: Any, tmp_path: Path) -> None:
-    from tests.conftest import ROOT, build_site
-
-    site = tmp_path / "offline"
-    build_site(site, config=ROOT / "mkdocs.offline.yml")
-    page_file = site / "week1" / "compute-memory.html"
+def test_calculators_work_from_the_offline_copy_by_file_url(
+    browser: Any, offline_copy: Path
+) -> None:
+    page_file = offline_copy / "week1" / "compute-memory.html"
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []

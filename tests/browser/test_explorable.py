@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,6 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from genai_notes.figures import registry
 from genai_notes.numbers import format_number
 from tests.browser.helpers import guard
-from tests.site.helpers import ROOT, isolated_config, session_figure_cache
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +43,11 @@ def _figure(page: Any, column: str) -> tuple[Any, dict[str, Any]]:
     figures = page.locator("figure[data-explorable]")
     for i in range(figures.count()):
         figure = figures.nth(i)
-        data = figure.evaluate("f => JSON.parse(f.nextElementSibling.textContent)")
+        data = figure.evaluate(
+            "f => { let n = f.nextElementSibling;"
+            " while (n && !n.classList.contains('genai-marks')) n = n.nextElementSibling;"
+            " return JSON.parse(n.textContent); }"
+        )
         if column in data["columns"]:
             figure.scroll_into_view_if_needed()
             return figure, data
@@ -154,6 +154,13 @@ def _mark_on_screen(
     figure: Any, data: dict[str, Any], which: str, index: int
 ) -> tuple[float, float]:
     """Where mark ``index`` of the ``which`` drawing is on screen, from the shown image."""
+    figure.scroll_into_view_if_needed()
+    # Drawings load lazily: wait until the shown one has chosen its file.
+    figure.evaluate(
+        """f => new Promise(done => { const shown = () => [...f.querySelectorAll('picture img')]
+                 .find(img => img.getBoundingClientRect().width > 0 && img.currentSrc);
+               const check = () => shown() ? done() : setTimeout(check, 50); check(); })"""
+    )
     box = figure.evaluate(
         """f => { const i = [...f.querySelectorAll('picture img')]
                     .find(img => img.getBoundingClientRect().width > 0);
@@ -211,25 +218,6 @@ def test_axe_is_clean_with_a_value_shown(browser: Any, site_url: str, palette: s
         assert figure.evaluate("f => getComputedStyle(f).outlineStyle") != "none"
     finally:
         context.close()
-
-
-@pytest.fixture(scope="module")
-def offline_copy(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The offline zip, built as scripts/offline does and unzipped (figures from the session's
-    cache, which the HTTP site's build filled)."""
-    folder = tmp_path_factory.mktemp("offline-explorable")
-    archive = folder / "offline.zip"
-    config = isolated_config(
-        folder / "config", ROOT / "mkdocs.offline.yml", cache_dir=session_figure_cache()
-    )
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts/offline.py"), "-f", str(config), str(archive)],
-        cwd=ROOT,
-        check=True,
-    )
-    with zipfile.ZipFile(archive) as opened:
-        opened.extractall(folder / "unzipped")
-    return folder / "unzipped/genai-notes"
 
 
 def test_the_offline_copy_explores_by_keyboard_from_file_urls(

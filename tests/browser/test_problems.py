@@ -10,9 +10,6 @@ alone are 14 GB."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,6 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 
 from tests.browser.helpers import guard
-from tests.site.helpers import ROOT, isolated_config, session_figure_cache
 
 pytestmark = pytest.mark.browser
 
@@ -254,26 +250,6 @@ def test_the_solutions_appendix_links_back_to_each_problem(browser: Any, site_ur
 # -- the offline copy ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def offline_page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The authoring page of the unzipped offline copy (scripts/offline.py)."""
-    folder = tmp_path_factory.mktemp("problems-offline")
-    archive = folder / "offline.zip"
-    config = isolated_config(
-        folder / "config", ROOT / "mkdocs.offline.yml", cache_dir=session_figure_cache()
-    )
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts/offline.py"), "-f", str(config), str(archive)],
-        cwd=ROOT,
-        check=True,
-    )
-    with zipfile.ZipFile(archive) as opened:
-        opened.extractall(folder / "unzipped")
-    page = folder / "unzipped/genai-notes/authoring/index.html"
-    assert page.is_file()
-    return page
-
-
 def test_problems_are_graded_from_the_offline_copy_by_file_url(
     browser: Any, offline_page_file: Path
 ) -> None:
@@ -305,3 +281,11 @@ def test_the_offline_copy_links_the_appendix_to_html_files(offline_page_file: Pa
     assert "genai-notes:solutions" not in html
     for href in re.findall(r'<h3><a href="([^"]+)"', html):
         assert ".html#problem-" in href
+
+
+@pytest.fixture(scope="module")
+def offline_page_file(offline_copy: Path) -> Path:
+    """The authoring page of the unzipped offline copy."""
+    page = offline_copy / "authoring/index.html"
+    assert page.is_file()
+    return page

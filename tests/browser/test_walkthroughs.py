@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.browser.helpers import guard
-from tests.site.helpers import ROOT, isolated_config, session_figure_cache
+from tests.site.helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +60,7 @@ def _visible_steps(page: Any, ident: str) -> list[str]:
 def _state(page: Any, ident: str) -> tuple[str, list[str], str]:
     root = page.locator(f"#{ident}")
     counter = root.locator(".genai-walkthrough__counter").inner_text()
-    live = root.locator("[aria-live]").text_content() or ""
+    live = root.locator(".genai-walkthrough__live").text_content() or ""
     return counter, _visible_steps(page, ident), live
 
 
@@ -70,7 +69,7 @@ def _step_by_keyboard(page: Any, ident: str, n: int) -> None:
     root = page.locator(f"#{ident}")
     root.locator(".genai-walkthrough__counter").wait_for()
     assert root.get_attribute("data-walkthrough") == ident
-    assert root.locator("[aria-live]").get_attribute("aria-live") == "polite"
+    assert root.locator(".genai-walkthrough__live").get_attribute("aria-live") == "polite"
     assert _state(page, ident)[:2] == (f"Step 1 of {n}", ["1"])
     root.focus()
     captions = []
@@ -175,24 +174,6 @@ def test_in_print_every_step_is_shown_without_buttons(
         assert page.locator(f"#{ident} .genai-walkthrough__number").first.is_visible()
 
 
-@pytest.fixture(scope="module")
-def offline_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The offline zip, built as scripts/offline does, unzipped."""
-    folder = tmp_path_factory.mktemp("offline")
-    config = isolated_config(
-        folder / "config", ROOT / "mkdocs.offline.yml", cache_dir=session_figure_cache()
-    )
-    archive = folder / "offline.zip"
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts/offline.py"), "-f", str(config), str(archive)],
-        cwd=ROOT,
-        check=True,
-    )
-    with zipfile.ZipFile(archive) as opened:
-        opened.extractall(folder / "unzipped")
-    return folder / "unzipped/genai-notes"
-
-
 @pytest.mark.parametrize(("path", "ident", "n"), CASES, ids=[c[1] for c in CASES])
 def test_every_walkthrough_steps_by_keyboard_from_the_offline_copy(
     browser: Any, offline_copy: Path, path: str, ident: str, n: int
@@ -231,3 +212,21 @@ def test_the_pdf_prints_every_step_of_every_walkthrough(site_dir: Path, tmp_path
             assert f"Step {step} of {n}" in text, (ident, step)
     assert "Previous" not in text.split("Scaled dot-product attention, step by step", 1)[1][:200]
     assert "Ring all-reduce on four GPUs" in text
+
+
+def test_arrows_on_an_explorable_step_figure_move_its_marks_not_the_step(
+    new_page: Any, site_url: str
+) -> None:
+    """A step's bar chart is explorable: with the figure focused, the arrows belong to it."""
+    page = new_page(site_url + "week1/generation-config/")
+    root = page.locator("#sampling-steps")
+    root.locator(".genai-walkthrough__counter").wait_for()
+    figure = root.locator("[data-step='1'] figure[data-explorable]")
+    figure.focus()
+    page.keyboard.press("ArrowRight")
+    readout = root.locator("[data-step='1'] .genai-explore-readout")
+    assert readout.is_visible() and readout.inner_text().strip()
+    assert _state(page, "sampling-steps")[:2] == ("Step 1 of 4", ["1"])
+    root.focus()
+    page.keyboard.press("ArrowRight")
+    assert _state(page, "sampling-steps")[:2] == ("Step 2 of 4", ["2"])
