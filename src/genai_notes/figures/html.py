@@ -33,8 +33,15 @@ def table_html(table: Table, caption: str | None = None) -> str:
 
 def _cell(table: Table, column: str, cell: Cell) -> str:
     if cell is None or isinstance(cell, str):
-        return f"<td>{html.escape(cell_text(table, column, cell))}</td>"
-    return f'<td class="genai-num">{html.escape(cell_text(table, column, cell))}</td>'
+        return f"<td>{_data_text(cell_text(table, column, cell))}</td>"
+    return f'<td class="genai-num">{_data_text(cell_text(table, column, cell))}</td>'
+
+
+def _data_text(text: str) -> str:
+    """A cell's text as HTML. A figure's data is data, never a template: braces are written as
+    character references (the tiny model's samples quote the notes' source, ``{{ }}`` and all),
+    so nothing after the figure step can take them for a computed number."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def cell_text(table: Table, column: str, cell: Cell) -> str:
@@ -72,8 +79,10 @@ def marks_json(table: Table, marks: Mapping[str, Marks]) -> str:
         "phone": marks["phone-"].to_data(),
     }
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    # nothing in a script element may close it or open a comment
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # nothing in a script element may close it or open a comment; "{{" (only ever inside a
+    # string: no JSON object starts with one) is data, never a computed number
+    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return safe.replace("{{", "{\\u007b")
 
 
 def table_csv(table: Table) -> str:
