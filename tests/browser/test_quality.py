@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from mkdocs.utils import yaml_load
 
-from tests.browser.helpers import guard
+from tests.browser.helpers import guard, settled
 from tests.site.helpers import (
     ROOT,
     nav_sources,
@@ -41,11 +41,6 @@ _FOCUS_RING = """(element) => {
 }"""
 
 
-def _settled(page: Any) -> None:
-    """Wait until Material's scripts ran on the page (two animation frames after load)."""
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
 @pytest.mark.parametrize("palette", sorted(SCHEMES))
 def test_axe_finds_no_serious_or_critical_violation_on_any_page(
     browser: Any, site_url: str, palette: str
@@ -60,7 +55,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(
     try:
         for source in nav_sources():
             page.goto(site_url + page_path(source), wait_until="load")
-            _settled(page)
+            settled(page)
             scheme = page.locator("body").get_attribute("data-md-color-scheme")
             assert scheme == SCHEMES[palette], source
             found += [f"{source}: {v}" for v in page.evaluate(_VIOLATIONS, options)]
@@ -173,7 +168,7 @@ def test_no_page_scrolls_sideways_at_phone_width(browser: Any, site_url: str) ->
     try:
         for source in nav_sources():
             page.goto(site_url + page_path(source), wait_until="load")
-            _settled(page)
+            settled(page)
             scroll, inner = page.evaluate(
                 "[document.documentElement.scrollWidth, window.innerWidth]"
             )
