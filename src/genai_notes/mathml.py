@@ -205,12 +205,18 @@ def render_math(
     return _SPAN.sub(replace, page_html)
 
 
-def render_heading_math(title: str, on_error: Callable[[MathError], str]) -> str:
-    """Replace ``\\(...\\)`` in a table-of-contents title by inline MathML."""
+def render_heading_math(
+    title: str,
+    on_error: Callable[[MathError], str],
+    convert_tex: Callable[[str, bool], str] | None = None,
+) -> str:
+    """Replace ``\\(...\\)`` in a table-of-contents title by inline MathML (``convert_tex``
+    as in :func:`render_math`)."""
+    convert = convert_tex or (lambda tex, display: tex_to_mathml(tex, display=display))
 
     def replace(match: re.Match[str]) -> str:
         try:
-            return tex_to_mathml(html.unescape(match.group("tex")).strip(), display=False)
+            return convert(html.unescape(match.group("tex")).strip(), False)
         except MathError as exc:
             return on_error(exc)
 

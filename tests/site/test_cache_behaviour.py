@@ -32,7 +32,8 @@ from mkdocs.config import load_config
 import genai_notes.figures.html as tables
 
 rendered = []
-for name in ("table_html", "table_csv"):  # count data tables rendered anew (not memoised)
+# count data tables and explorable figures' marks rendered anew (not memoised)
+for name in ("table_html", "table_csv", "marks_json"):
     def counted(*args, _render=getattr(tables, name), **kwargs):
         rendered.append(1)
         return _render(*args, **kwargs)
@@ -45,7 +46,8 @@ logging.getLogger("mkdocs").setLevel(logging.INFO)
 config = load_config(config_file, site_dir=site_dir)
 config.plugins["genai-notes"].config.cache_dir = cache_dir
 build(config)
-loaded = {name: name in sys.modules for name in ("matplotlib", "numpy", "tokenizers")}
+modules = ("matplotlib", "numpy", "tokenizers", "latex2mathml")
+loaded = {name: name in sys.modules for name in modules}
 print(json.dumps({**loaded, "tables": len(rendered)}))
 """
 
@@ -60,6 +62,7 @@ class Build:
     matplotlib: bool
     numpy: bool
     tokenizers: bool
+    latex2mathml: bool
     tables_rendered: int
 
 
@@ -84,6 +87,7 @@ def _build(site_dir: Path, cache_dir: Path) -> Build:
         report["matplotlib"],
         report["numpy"],
         report["tokenizers"],
+        report["latex2mathml"],
         report["tables"],
     )
 
@@ -114,8 +118,9 @@ def test_a_fully_cached_build_of_the_real_site_does_not_import_matplotlib(
 
 
 def test_a_warm_build_renders_no_data_table_again(warm_build: Build) -> None:
-    """The first build kept every figure's HTML and CSV table in its memo, after the figures
-    were placed (a memo saved before that step would be empty)."""
+    """The first build kept every figure's HTML and CSV table, and every explorable figure's
+    marks, in its memo, after the figures were placed (a memo saved before that step would be
+    empty)."""
     assert warm_build.tables_rendered == 0
 
 
@@ -124,3 +129,9 @@ def test_a_warm_build_loads_neither_numpy_nor_the_tiny_model(warm_build: Build) 
     entry is found by its key and checked by its hash: nothing needs numpy or tokenizers."""
     assert not warm_build.numpy
     assert not warm_build.tokenizers
+
+
+def test_a_warm_build_converts_no_formula_again(warm_build: Build) -> None:
+    """Formulas in the text and in headings (the table of contents) come from the MathML memo,
+    so the converter is never imported."""
+    assert not warm_build.latex2mathml

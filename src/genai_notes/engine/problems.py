@@ -51,6 +51,8 @@ from genai_notes.engine.suggest import did_you_mean
 from genai_notes.engine.typeset import format_value
 from genai_notes.figures import blocks
 
+KIND = "problem"
+"""The fence's info word: ```problem."""
 KEYS = {
     "id": True,
     "title": True,
@@ -508,27 +510,14 @@ def swap_blocks(
     mistake goes to ``warn`` as ``docs/PAGE.md:LINE:COL: problem block ...`` and becomes an
     error box.
     """
-    try:
-        raws = list(blocks.find_blocks(markdown, kind="problem"))
-    except blocks.BlockError as exc:
-        warn(f"{where.at(exc.line or 1)}: problem block: {exc}")
-        return markdown
-    if not raws:
-        return markdown
-    lines = markdown.split("\n")
-    line_map = where.line_map
-    placed: list[tuple[blocks.RawBlock, list[tuple[str, int]]]] = []
-    for raw in raws:
-        placed.append((raw, _place(raw, where, warn, namespace, fragments, memo)))
-    for raw, new in reversed(placed):
-        lines[raw.start : raw.end] = [text for text, _ in new]
-        line_map[raw.start : raw.end] = [
-            line_map[n - 1] if 1 <= n <= len(line_map) else n for _, n in new
-        ]
-    return "\n".join(lines)
+    raws, error = blocks.scan_blocks(markdown, (KIND,))
+    if error is not None:
+        warn(f"{where.at(error.line or 1)}: problem block: {error}")
+    placed = [(raw, place_block(raw, where, warn, namespace, fragments, memo)) for raw in raws]
+    return blocks.splice(markdown, placed, where.line_map) if placed else markdown
 
 
-def _place(
+def place_block(
     raw: blocks.RawBlock,
     where: Where,
     warn: Warn,
@@ -536,7 +525,10 @@ def _place(
     fragments: Fragments,
     memo: TextMemo | None,
 ) -> list[tuple[str, int]]:
-    """The Markdown lines (each with its line in the input) that replace one block."""
+    """The Markdown lines (each with its line in the input) that replace one problem block.
+
+    Blocks of a page are placed in their order, so that a repeated id names the first use.
+    """
     column = len(raw.indent) + 1
     try:
         problem = _read_memoised(raw, namespace, memo)
