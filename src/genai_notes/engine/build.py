@@ -80,6 +80,11 @@ class Settings:
         retrain_model: Retrain the tiny model when the notes changed (``mkdocs build``), or
             keep the last trained one (``mkdocs serve``); see ``engine.tinymodel``.
         model_hyperparameters: The tiny model's (None: the notes' model; tests use smaller).
+        markdown: Converts Markdown to HTML as the site's pages are (its extensions and their
+            settings): a problem is converted on its own, memoised by its text, and joins its
+            page as HTML. None: problems join their page as Markdown.
+        markdown_stamp: What ``markdown``'s output depends on besides the text (settings,
+            library versions, the files it may include): the stamp of its memo.
     """
 
     cache_dir: Path
@@ -92,6 +97,8 @@ class Settings:
     model_cache_dir: Path | None = None
     retrain_model: bool = True
     model_hyperparameters: Hyperparameters | None = None
+    markdown: Callable[[str], str] | None = None
+    markdown_stamp: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,8 @@ class Build:
         """Read the glossary, load the figure modules and the memos."""
         self.settings = settings
         self.pool = pool
-        self.warn = warn
+        self._warn = warn
+        self.warnings = 0
         self.stats = Stats()
         self.pages: dict[str, PageState] = {}
         self.cache = FigureCache(settings.cache_dir)
@@ -186,6 +194,10 @@ class Build:
         self._math = self._memo("mathml", _math_stamp(self._imports))
         tables = import_closure(["genai_notes.figures.html"], self._imports)
         self._tables = self._memo("tables", digest(tables))
+        self._converted = self._memo("markdown", digest([], settings.markdown_stamp))
+        # Whole problems as HTML: their numbers, their conversion and this file's rendering.
+        problems_stamp = digest([Path(__file__)], self._numbers.stamp, settings.markdown_stamp)
+        self._problems = self._memo("problems", problems_stamp)
         self._terms, problems = glossary.read_glossary(
             settings.glossary_path.read_text(encoding="utf-8")
         )
@@ -199,6 +211,11 @@ class Build:
         self._stamps: dict[str, str] = {}
         self._model: ModelArtefact | ModelError | None = None
         self._weights_script: str | None = None
+
+    def warn(self, message: str) -> None:
+        """Report an author's mistake (and count it: what warned is never memoised)."""
+        self.warnings += 1
+        self._warn(message)
 
     @property
     def figures(self) -> dict[str, registry.FigureDef]:
@@ -271,16 +288,29 @@ class Build:
             self.warn(f"{state.where.at(error.line or 1)}: {error}")
         fragments, where = state.problems, state.where
         assert fragments is not None
-        placed = [  # in page order: a repeated problem id names the first use
-            (
-                raw,
-                problem_blocks.place_block(
-                    raw, where, self.warn, self._science, fragments, self._numbers
-                ),
+        convert = self._markdown if self.settings.markdown is not None else None
+
+        def computed(slot: slot_tokens.Slot, context: slot_tokens.Context) -> str:
+            return self._render_slot(state, slot, context)
+
+        def problem(raw: blocks.RawBlock) -> list[tuple[str, int]]:
+            key = raw.body
+            found = self._problems.get(key) if convert is not None else None
+            if found is not None:
+                problem_id, markup = json.loads(found)
+                reused = problem_blocks.reuse(raw, fragments, problem_id, markup)
+                if reused is not None:
+                    return reused.lines
+            before = self.warnings
+            placed = problem_blocks.place_block(
+                raw, where, self.warn, self._science, fragments, self._numbers, convert, computed
             )
-            for raw in raws
-            if raw.kind == PROBLEM
-        ]
+            if placed.html is not None and self.warnings == before:
+                self._problems.put(key, json.dumps([placed.id, placed.html]))
+            return placed.lines
+
+        # in page order: a repeated problem id names the first use
+        placed = [(raw, problem(raw)) for raw in raws if raw.kind == PROBLEM]
         for raw in reversed([raw for raw in raws if raw.kind != PROBLEM]):
             token = f"GNXF{number:04d}N{len(state.figures):05d}Z"
             place = self._place_figure if raw.kind == FIGURE else self._place_walkthrough
@@ -562,6 +592,15 @@ class Build:
         self._numbers.put(body, text)
         return text
 
+    def _markdown(self, text: str) -> str:
+        """HTML of Markdown converted on its own, from the memo when it was converted before."""
+        found = self._converted.get(text)
+        if found is None:
+            assert self.settings.markdown is not None
+            found = self.settings.markdown(text)
+            self._converted.put(text, found)
+        return found
+
     def _mathml(self, tex: str, display: bool) -> str:
         key = ("D" if display else "I") + tex
         found = self._math.get(key)
@@ -606,7 +645,8 @@ class Build:
 
     def save(self) -> None:
         """Keep the memos for the next build (after the figures are in their pages)."""
-        for memo in (self._numbers, self._math, self._imports, self._blocks, self._tables):
+        memos = (self._numbers, self._math, self._imports, self._blocks, self._tables)
+        for memo in (*memos, self._converted, self._problems):
             memo.save()
 
     def prune(self) -> int:
