@@ -39,6 +39,17 @@ for name in ("table_html", "table_csv", "marks_json"):
         return _render(*args, **kwargs)
     setattr(tables, name, counted)
 
+import genai_notes.plugin.fragments as fragments
+
+converted = []  # count problems converted on their own (not memoised)
+def counting(config, _make=fragments.converter):
+    convert = _make(config)
+    def counted(text):
+        converted.append(1)
+        return convert(text)
+    return counted
+fragments.converter = counting
+
 config_file, site_dir, cache_dir = sys.argv[1:4]
 handler = logging.StreamHandler(sys.stderr)
 logging.getLogger("mkdocs").addHandler(handler)
@@ -48,7 +59,7 @@ config.plugins["genai-notes"].config.cache_dir = cache_dir
 build(config)
 modules = ("matplotlib", "numpy", "tokenizers", "latex2mathml")
 loaded = {name: name in sys.modules for name in modules}
-print(json.dumps({**loaded, "tables": len(rendered)}))
+print(json.dumps({**loaded, "tables": len(rendered), "converted": len(converted)}))
 """
 
 
@@ -64,6 +75,7 @@ class Build:
     tokenizers: bool
     latex2mathml: bool
     tables_rendered: int
+    problems_converted: int
 
 
 def _build(site_dir: Path, cache_dir: Path) -> Build:
@@ -89,7 +101,26 @@ def _build(site_dir: Path, cache_dir: Path) -> Build:
         report["tokenizers"],
         report["latex2mathml"],
         report["tables"],
+        report["converted"],
     )
+
+
+def _memos(folder: str, names: list[str]) -> list[str]:
+    """The memo files of a cache folder (``numbers.json``...), not the figures' manifests,
+    which are named by their 24-character key."""
+    return [
+        name for name in names if name.endswith(".json") and len(name) != len("0" * 24 + ".json")
+    ]
+
+
+@pytest.fixture(scope="module")
+def cold_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A build with the project's figures cached but every memo empty."""
+    folder = tmp_path_factory.mktemp("cache-cold")
+    cache_dir = folder / "cache"
+    if PROJECT_CACHE.is_dir():
+        shutil.copytree(PROJECT_CACHE, cache_dir, ignore=_memos)
+    return _build(folder / "site", cache_dir)
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +166,14 @@ def test_a_warm_build_converts_no_formula_again(warm_build: Build) -> None:
     """Formulas in the text and in headings (the table of contents) come from the MathML memo,
     so the converter is never imported."""
     assert not warm_build.latex2mathml
+
+
+def test_a_warm_build_converts_no_problem_again(warm_build: Build) -> None:
+    """Each problem's HTML (converted on its own by the site's Markdown) comes from the memo."""
+    assert warm_build.problems_converted == 0
+
+
+def test_a_cold_build_converts_each_problem_on_its_own(cold_build: Build) -> None:
+    """The counter above can see conversions: a build with empty memos converts every
+    problem of the notes (more than a hundred of them)."""
+    assert cold_build.problems_converted > 100
