@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
-from genai_notes.figures.style import finished
+from genai_notes.figures.style import finished, is_phone
 from genai_notes.numbers import format_number
 from genai_notes.science import deployment, retrieval
 
@@ -118,7 +118,7 @@ def index_memory(
                 fontweight="bold",
             )
         if memory_gb is not None:
-            _memory_line(ax, memory_gb, most, colours, theme)
+            _memory_line(ax, memory_gb, most, colours, theme, phone=is_phone(fig))
         ax.axvline(n_vectors, color=theme.muted, lw=1.0, ls=":", zorder=0.5)
         ax.annotate(
             _count(n_vectors),
@@ -143,18 +143,24 @@ def index_memory(
 
 
 def _memory_line(
-    ax: Axes, memory_gb: float, most: list[float], colours: Sequence[str], theme: Theme
+    ax: Axes,
+    memory_gb: float,
+    most: list[float],
+    colours: Sequence[str],
+    theme: Theme,
+    *,
+    phone: bool,
 ) -> None:
     """The machine's memory as a dashed line, with a dot and the count where each index's
     line crosses it; the flat and HNSW counts sit on either side of the line, as they are close."""
     ax.axhline(memory_gb, color=theme.text, lw=1.0, ls="--", zorder=0.5)
     ax.annotate(
-        f"{format_number(memory_gb)} GB of memory",
+        f"{format_number(memory_gb)} GB" + ("" if phone else " of memory"),
         (0.0, memory_gb),
         xycoords=("axes fraction", "data"),
-        xytext=(3, 3),
+        xytext=(3, -3),  # below the line: the lines are far below it on the left
         textcoords="offset points",
-        va="bottom",
+        va="top",
         color=theme.text,
     )
     placements = (((5, -5), "left", "top"), ((-5, 5), "right", "bottom"), ((5, -5), "left", "top"))

@@ -200,22 +200,25 @@ def _gpu_crossings(
         f"{format_number(gpu_gb)} GB GPU",
         (0.0, level),
         xycoords=("axes fraction", "data"),
-        xytext=(3, 3),
+        xytext=(3, -3),  # below the line: the lines are far below it on the left
         textcoords="offset points",
-        va="bottom",
+        va="top",
         color=theme.text,
     )
+    last = len(_LINE_FORMATS) - 1
     for index, (names, colour) in enumerate(zip(_LINE_FORMATS, colours, strict=True)):
         most = memory.params_that_fit(gpu_gb * 1e9, names[0])
         ax.plot([most], [level], "o", color=colour, mec=theme.text, mew=0.8, ms=6, zorder=5)
-        above = phone and index % 2 == 1  # the dots are close on a phone: alternate sides
+        if phone and 0 < index < last:
+            continue  # too close on a phone: the two ends, above left and below right, only
+        first = phone and index == 0
         ax.annotate(
             _count(most),
             (most, level),
-            xytext=(0, 5) if above else (0, -5) if phone else (4, -4),
+            xytext=(-4, 4) if first else (4, -4),
             textcoords="offset points",
-            ha="center" if phone else "left",
-            va="bottom" if above else "top",
+            ha="right" if first else "left",
+            va="bottom" if first else "top",
             color=theme.text,
             bbox={"facecolor": theme.background, "edgecolor": "none", "pad": 0.3},
         )
