@@ -57,6 +57,36 @@ def test_weights_per_format_draws_in_either_unit() -> None:
         assert fig("memory.weights_per_format").call({"unit": unit}).draw is not None
 
 
+def test_weights_per_format_gives_the_largest_model_each_gpu_holds_in_each_format() -> None:
+    result = fig("memory.weights_per_format").call({})
+    # 24e9 and 80e9 bytes over 4, 2, 2, 1 and 0.5 bytes per parameter.
+    assert column(result, "most parameters in 24 GB") == [6e9, 12e9, 12e9, 24e9, 48e9]
+    assert column(result, "most parameters in 80 GB") == [20e9, 40e9, 40e9, 80e9, 160e9]
+
+
+def test_weights_per_format_draws_a_line_per_distinct_width_and_a_dot_per_crossing() -> None:
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("memory.weights_per_format").call({"gpu_memory_gb": [80]})
+    drawing = Figure(figsize=(result.width, result.height))
+    result.draw(drawing, LIGHT)  # type: ignore[misc]
+    (ax,) = drawing.axes
+    # fp16 and bf16 share a line: 4 lines through (x, bytes * x / 1e9) in GB.
+    lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-" and len(ln.get_xdata()) == 2]
+    slopes = sorted(float(ln.get_ydata()[0] / ln.get_xdata()[0]) for ln in lines)
+    assert slopes == pytest.approx([0.5e-9, 1e-9, 2e-9, 4e-9])
+    crossings = sorted(
+        float(ln.get_xdata()[0])
+        for ln in ax.get_lines()
+        if len(ln.get_xdata()) == 1 and float(ln.get_ydata()[0]) == 80
+    )
+    assert crossings == [20e9, 40e9, 80e9, 160e9]
+    labels = {t.get_text() for t in ax.texts}
+    assert {"20B", "40B", "80B", "160B", "80 GB GPU", "fp16 / bf16"} <= labels
+
+
 def test_per_format_table_is_a_table_of_bits_bytes_and_memory() -> None:
     result = fig("memory.per_format_table").call({"n_params": 3e9})
     assert result.draw is None
@@ -74,6 +104,7 @@ def test_per_format_table_is_a_table_of_bits_bytes_and_memory() -> None:
         ("memory.weights_per_format", {"n_params": 0}),
         ("memory.weights_per_format", {"n_params": 1e14}),
         ("memory.weights_per_format", {"unit": "MB"}),
+        ("memory.weights_per_format", {"gpu_memory_gb": [24, 40, 80, 141]}),
         ("memory.per_format_table", {"n_params": -1.0}),
         ("memory.training_stack", {"n_params": 10.0}),
     ],
