@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,3 +129,26 @@ def _smallest_base(sizes: list[float]) -> float:
     present = set(sizes)
     bases = [s for s in sizes if not any(0.6 <= s / p <= 0.75 for p in present)]
     return min(bases)
+
+
+# Beyond the defaults: a step a page shows whose title carries a radical.
+_WITH_RADICALS: list[tuple[str, dict[str, Any]]] = [("walkthroughs.attention", {"step": "scaling"})]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [(name, {}) for name in DRAWN] + _WITH_RADICALS,
+    ids=[*DRAWN, *(f"{name}-{params}" for name, params in _WITH_RADICALS)],
+)
+def test_figure_text_names_only_the_font_it_was_measured_in(
+    name: str, params: dict[str, Any]
+) -> None:
+    """Text stays text in the SVG, so a font the reader lacks is replaced by another with other
+    metrics: mathtext's ``\\sqrt`` named STIXSizeOneSym, and its sign shrank away from its bar."""
+    result = FIGURES[name].call(params)
+    width, height = result.phone_size
+    for drawn in (result, dataclasses.replace(result, width=width, height=height)):
+        svg = render_svg(drawn, LIGHT).decode()
+        named = re.findall(r"font-family: ([^;\"]+)|font: [^;\"]*?px ([^;\"]+)", svg)
+        families = {(a or b).split(",")[0].strip("' ") for a, b in named}
+        assert families == {"DejaVu Sans"}, families
