@@ -98,6 +98,9 @@ _SPAN = re.compile(
 _TOC_INLINE = re.compile(r"\\\((?P<tex>.*?)\\\)", re.DOTALL)
 # latex2mathml keeps a command it does not know as text such as <mi>\foo</mi>.
 _UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
+# TeX's braced comma, as in 2{,}000: an ordinary symbol, no space after it. latex2mathml makes
+# it an operator in its own <mrow>, which the browser spaces as a separator ("2, 000").
+_BRACED_COMMA = "<mrow><mo>&#x0002C;</mo></mrow>"
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,16 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise MathError(tex, f"unknown command {unknown.group(1)}")
+    mathml = _tight_braced_commas(mathml)
     alttext = html.escape(" ".join(tex.split()), quote=True)
     return sanitise(mathml.replace("<math ", f'<math alttext="{alttext}" ', 1))
+
+
+def _tight_braced_commas(mathml: str) -> str:
+    """Set ``{,}`` as TeX does: inside a number (``2{,}000``) one ``<mn>2,000</mn>``, elsewhere
+    a comma with no space on either side."""
+    mathml = mathml.replace(f"</mn>{_BRACED_COMMA}<mn>", ",")
+    return mathml.replace(_BRACED_COMMA, '<mo lspace="0" rspace="0">,</mo>')
 
 
 def _check_braces(tex: str) -> None:

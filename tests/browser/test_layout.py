@@ -1,6 +1,6 @@
 """Layout on every page, measured in Chromium: nothing scrolls sideways at 1280 px, a phone's
-wide tables keep a visible scroll cue, and numeric table cells are right-aligned in tabular
-figures."""
+wide tables keep a visible scroll cue, no heading wraps its ¶ alone onto a line, and numeric
+table cells are right-aligned in tabular figures."""
 
 from __future__ import annotations
 
@@ -78,6 +78,20 @@ _ALIGNMENT = r"""() => {
   return wrong;
 }"""
 
+# Each heading's permalink (the ¶ Material shows on hover) sits on the line of the heading's
+# last word: a ¶ alone on a line of its own leaves an empty-looking line under the heading.
+_LONE_PERMALINKS = """() => [...document.querySelectorAll(
+    ".md-typeset :is(h1, h2, h3, h4, h5, h6) > .headerlink")].flatMap((link) => {
+  const words = document.createRange();
+  words.selectNodeContents(link.parentElement);
+  words.setEndBefore(link);
+  const lines = [...words.getClientRects()];
+  if (!lines.length || !link.offsetParent) return [];
+  const last = lines[lines.length - 1];
+  return link.getBoundingClientRect().top >= last.bottom - 2
+    ? [link.parentElement.textContent.slice(0, 60)] : [];
+})"""
+
 
 @pytest.fixture(scope="module")
 def pages(browser: Any, site_url: str) -> Iterator[Any]:
@@ -108,6 +122,11 @@ def test_no_element_of_any_page_scrolls_sideways_at_1280(pages: Any) -> None:
 
 def test_wide_tables_on_a_phone_show_a_scroll_cue(pages: Any) -> None:
     assert pages(390, _CUES) == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_heading_wraps_its_permalink_onto_a_line_of_its_own(pages: Any, width: int) -> None:
+    assert pages(width, _LONE_PERMALINKS) == {}
 
 
 def test_numeric_cells_are_right_aligned_in_tabular_figures_on_every_page(pages: Any) -> None:

@@ -80,3 +80,22 @@ def test_unbalanced_braces_are_one_error(tex: str, problem: str) -> None:
 
 def test_escaped_braces_are_balanced() -> None:
     assert "<mo" in mathml.tex_to_mathml(r"\{a\}", display=False)
+
+
+def test_a_braced_comma_in_a_number_is_part_of_the_number() -> None:
+    # TeX sets 2{,}000 as one number with no space after the comma; a spaced operator
+    # comma made the lifecycle page read "2, 000 × 700 × 3".
+    out = mathml.tex_to_mathml(r"2{,}000 \times 1{,}000{,}000", display=False)
+    assert "<mn>2,000</mn>" in out
+    assert "<mn>1,000,000</mn>" in out
+    assert "<mo>,</mo>" not in out and "&#x0002C;" not in out
+
+
+def test_a_braced_comma_between_letters_has_no_space_around_it() -> None:
+    out = mathml.tex_to_mathml(r"a{,}b", display=False)
+    assert '<mi>a</mi><mo lspace="0" rspace="0">,</mo><mi>b</mi>' in out
+
+
+def test_an_unbraced_comma_stays_a_separator() -> None:
+    out = mathml.tex_to_mathml(r"(1, 0)", display=False)
+    assert "<mn>1</mn><mo>,</mo><mn>0</mn>" in out
