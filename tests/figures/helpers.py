@@ -45,3 +45,44 @@ def svg_font_sizes_px(svg: bytes, shown_px: float) -> list[float]:
     sizes += [float(s) for s in re.findall(r'font-size="([\d.]+)(?:px)?"', text)]
     assert sizes, "the SVG has no text"
     return [s * scale for s in sizes]
+
+
+def text_touching_frames(result: FigureResult, size: tuple[float, float], pad: float) -> list[str]:
+    """Each text of the drawing at ``size`` inches that comes closer than ``pad`` inches to the
+    frame of the rounded box it sits in (its centre inside the box), with that distance.
+
+    Measured on the laid-out figure with matplotlib's own text extents (Agg, DejaVu Sans).
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyBboxPatch
+
+    close = []
+    with matplotlib.rc_context(LIGHT.rc(size[0])):
+        fig = Figure(figsize=size, layout="constrained")
+        FigureCanvasAgg(fig)
+        assert result.draw is not None
+        result.draw(fig, LIGHT)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            frames = [
+                p.get_window_extent(renderer) for p in ax.patches if isinstance(p, FancyBboxPatch)
+            ]
+            for text in ax.texts:
+                if not text.get_visible() or not text.get_text().strip():
+                    continue
+                box = text.get_window_extent(renderer)
+                x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+                for frame in frames:
+                    if frame.x0 < x < frame.x1 and frame.y0 < y < frame.y1:
+                        gap = min(
+                            box.x0 - frame.x0,
+                            frame.x1 - box.x1,
+                            box.y0 - frame.y0,
+                            frame.y1 - box.y1,
+                        )
+                        if gap < pad * fig.dpi:
+                            close.append(f"{text.get_text()!r}: {gap / fig.dpi:.3f} in")
+    return close
