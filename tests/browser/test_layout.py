@@ -92,6 +92,30 @@ _LONE_PERMALINKS = """() => [...document.querySelectorAll(
     ? [link.parentElement.textContent.slice(0, 60)] : [];
 })"""
 
+# Calculator tables: no header word is broken over two lines (a hyphen is a break opportunity:
+# "After top-k" became "After top-" over "k"), and a table that scrolls sideways shows the
+# same edge shadows as the page's tables.
+_CALCULATOR_TABLES = """() => {
+  const found = [];
+  for (const box of document.querySelectorAll(".md-typeset .genai-calc__table")) {
+    if (!box.offsetParent) continue;
+    for (const th of box.querySelectorAll("thead th")) {
+      const text = th.firstChild && th.firstChild.nodeType === 3 ? th.firstChild : null;
+      if (!text) continue;
+      for (const match of text.data.matchAll(/\\S+/g)) {
+        const word = document.createRange();
+        word.setStart(text, match.index);
+        word.setEnd(text, match.index + match[0].length);
+        const tops = new Set([...word.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) found.push(`'${match[0]}' broken over lines`);
+      }
+    }
+    const shadow = getComputedStyle(box).backgroundImage.includes("gradient");
+    if (box.scrollWidth > box.clientWidth + 1 && !shadow) found.push("scrolls with no shadow cue");
+  }
+  return found;
+}"""
+
 
 @pytest.fixture(scope="module")
 def pages(browser: Any, site_url: str) -> Iterator[Any]:
@@ -127,6 +151,13 @@ def test_wide_tables_on_a_phone_show_a_scroll_cue(pages: Any) -> None:
 @pytest.mark.parametrize("width", [1280, 390])
 def test_no_heading_wraps_its_permalink_onto_a_line_of_its_own(pages: Any, width: int) -> None:
     assert pages(width, _LONE_PERMALINKS) == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_calculator_tables_keep_header_words_whole_and_cue_scrolling(
+    pages: Any, width: int
+) -> None:
+    assert pages(width, _CALCULATOR_TABLES) == {}
 
 
 def test_numeric_cells_are_right_aligned_in_tabular_figures_on_every_page(pages: Any) -> None:
