@@ -149,3 +149,9 @@ def test_a_job_draws_with_the_artefact_it_names(weights: Path) -> None:
         "phone-light",
         "phone-dark",
     }
+
+
+def test_control_bytes_of_a_sample_are_shown_as_the_replacement_character() -> None:
+    # the untrained model's sample at step 0 decoded bytes 0x0f and 0x12: empty boxes in the
+    # page (and HTML parse errors); newlines and tabs keep their visible marks
+    assert figures._printable("a\x0fb\x12\nc\td", newline=" ⏎ ") == "a\ufffdb\ufffd ⏎ c⇥d"
