@@ -86,3 +86,41 @@ def text_touching_frames(result: FigureResult, size: tuple[float, float], pad: f
                         if gap < pad * fig.dpi:
                             close.append(f"{text.get_text()!r}: {gap / fig.dpi:.3f} in")
     return close
+
+
+def text_over_other_marks(result: FigureResult, size: tuple[float, float]) -> list[str]:
+    """Each text of the drawing at ``size`` inches that runs into a bar it is not written on
+    (a label inside a bar, its centre on that bar, is fine) or past the figure's edge."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    found = []
+    with matplotlib.rc_context(LIGHT.rc(size[0])):
+        fig = Figure(figsize=size, layout="constrained")
+        FigureCanvasAgg(fig)
+        assert result.draw is not None
+        result.draw(fig, LIGHT)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        edge = fig.bbox
+        for ax in fig.axes:
+            bars = [
+                p.get_window_extent(renderer)
+                for p in ax.patches
+                if isinstance(p, Rectangle) and p.get_width() > 0 and p.get_height() > 0
+            ]
+            for text in ax.texts:
+                if not text.get_visible() or not text.get_text().strip():
+                    continue
+                box = text.get_window_extent(renderer)
+                x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+                if box.x0 < edge.x0 or box.x1 > edge.x1 or box.y0 < edge.y0 or box.y1 > edge.y1:
+                    found.append(f"{text.get_text()!r} runs past the figure's edge")
+                for bar in bars:
+                    on_it = bar.x0 <= x <= bar.x1 and bar.y0 <= y <= bar.y1
+                    if not on_it and box.overlaps(bar):
+                        found.append(f"{text.get_text()!r} runs into a bar")
+                        break
+    return found

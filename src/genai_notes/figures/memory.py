@@ -187,11 +187,13 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
         phone = is_phone(fig)
-        positions = (0.0, 2.9)
-        if phone:
-            positions = (0.0, 1.5)
-        for x, breakdown in zip(positions, stacks.values(), strict=True):
-            _draw_stack(ax, x, breakdown, theme, inside=phone)
+        # wide: the course's parts labelled on its left, ZeRO's on its right, so neither set
+        # of labels runs into the other bar ("Adam states (2 × fp32): 8" reached ZeRO's)
+        positions = (0.0, 1.5) if phone else (0.0, 2.0)
+        for side, (x, breakdown) in zip(
+            (-1, 1), zip(positions, stacks.values(), strict=True), strict=True
+        ):
+            _draw_stack(ax, x, breakdown, theme, inside=phone, side=side)
             per = format_number(breakdown.bytes_per_param)
             ax.text(
                 x,
@@ -208,21 +210,19 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
         zero_top = stacks["ZeRO mixed-precision Adam"].bytes_per_param
         if not phone:
             ax.text(
-                positions[1] - 0.4,
+                positions[1] + 0.47,
                 zero_top * 1.3,
-                "+ activations, not counted here:\ndepend on batch size and sequence length",
+                "+ activations, not counted\nhere: they depend on batch\nsize and sequence length",
                 ha="left",
                 va="bottom",
                 color=theme.muted,
             )
         ax.set_xticks(
             positions,
-            ["course:\nfp32 + Adam", "ZeRO: mixed-\nprecision Adam"]
-            if phone
-            else ["course: fp32 + Adam", "ZeRO: mixed-precision Adam"],
+            ["course:\nfp32 + Adam", "ZeRO: mixed-\nprecision Adam"],
         )
         ax.tick_params(axis="x", length=0)
-        ax.set_xlim(-0.7 if phone else -1.1, 2.2 if phone else 5.4)
+        ax.set_xlim(-0.7 if phone else -3.0, 2.2 if phone else 5.0)
         ax.set_ylim(0, max(b.bytes_per_param for b in stacks.values()) * 1.3)
         if phone:
             from matplotlib.patches import Patch
@@ -237,10 +237,16 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
 
 
 def _draw_stack(
-    ax: Axes, x: float, breakdown: memory.MemoryBreakdown, theme: Theme, *, inside: bool
+    ax: Axes,
+    x: float,
+    breakdown: memory.MemoryBreakdown,
+    theme: Theme,
+    *,
+    inside: bool,
+    side: int = 1,
 ) -> None:
-    """One stacked bar, each part labelled to its right (``inside``: its bytes inside it);
-    activations hatched."""
+    """One stacked bar, each part labelled beside it, to its right (``side`` 1) or its left
+    (-1), or with its bytes inside it (``inside``); activations hatched."""
     bottom = 0.0
     for label, per_param in breakdown.per_param():
         short, concept = _TRAINING_PARTS[label]
@@ -256,10 +262,10 @@ def _draw_stack(
             hatch=hatch,
         )
         ax.text(
-            x if inside else x + 0.47,
+            x if inside else x + side * 0.47,
             bottom + per_param / 2,
             format_number(per_param) if inside else f"{short}: {format_number(per_param)}",
-            ha="center" if inside else "left",
+            ha="center" if inside else ("left" if side > 0 else "right"),
             va="center",
             color=theme.on_fill if inside else theme.text,
             bbox={"facecolor": theme.colour(concept), "edgecolor": "none", "pad": 0.5}
