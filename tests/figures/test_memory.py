@@ -297,3 +297,32 @@ def test_training_stack_labels_run_into_no_other_bar_and_stay_in_the_figure() ->
     result = fig("memory.training_stack").call({})
     for size in ((result.width, result.height), result.phone_size):
         assert text_over_other_marks(result, size) == []
+
+
+def test_bit_layout_legend_swatches_are_filled_as_the_cells_are() -> None:
+    # the phone's cells are solid, but its legend kept the wide drawing's 45% fill: the
+    # swatches read darker than the bits they name
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("memory.bit_layouts").call({})
+    for size in ((result.width, result.height), result.phone_size):
+        with matplotlib.rc_context(LIGHT.rc(size[0])):
+            drawn = Figure(figsize=size, layout="constrained")
+            FigureCanvasAgg(drawn)
+            assert result.draw is not None
+            result.draw(drawn, LIGHT)
+            ax = drawn.axes[0]
+            cells = {
+                tuple(round(c, 3) for c in p.get_facecolor())
+                for p in ax.patches
+                if isinstance(p, Rectangle) and p.get_fill()
+            }
+            legend = ax.get_legend()
+            assert legend is not None
+            swatches = {tuple(round(c, 3) for c in h.get_facecolor()) for h in legend.get_patches()}
+            assert swatches <= cells, (size, swatches - cells)

@@ -350,7 +350,7 @@ def bit_layouts(
         ax.set_ylim(-len(reps) * 1.5 + 0.6, 2.6)
         ax.axis("off")
 
-    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.1)
 
 
 def _draw_bits_phone(
@@ -372,9 +372,9 @@ def _draw_bits_phone(
             ax.add_patch(
                 Rectangle((i, y - 0.5), 0.9, 1.0, facecolor=colours[field], edgecolor="none")
             )
-    _bits_legend(ax, colours, theme, ncol=2)
+    _bits_legend(ax, colours, theme, ncol=2, alpha=1.0)  # the phone's cells are solid
     ax.set_xlim(-0.2, 32.2)
-    ax.set_ylim(-len(reps) * 2.3 + 1.2, 4.6)
+    ax.set_ylim(-len(reps) * 2.3 + 1.2, 3.3)
     ax.axis("off")
 
 
@@ -413,11 +413,14 @@ def _draw_bits(
     ax.text(45.0, y, _error_text(rep.abs_error), va="center", color=theme.text, fontsize=9)
 
 
-def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme, ncol: int = 4) -> None:
+def _bits_legend(
+    ax: Axes, colours: tuple[str, ...], theme: Theme, ncol: int = 4, alpha: float = 0.45
+) -> None:
+    """The fields' legend, its swatches filled as the cells are (``alpha``)."""
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=c, alpha=0.45, edgecolor=c, label=label)
+        Patch(facecolor=c, alpha=alpha, edgecolor=c, label=label)
         for c, label in zip(colours, _FIELDS, strict=True)
     ]
     ax.legend(
