@@ -116,6 +116,24 @@ _CALCULATOR_TABLES = """() => {
   return found;
 }"""
 
+# An inline formula right after an opening bracket starts on the bracket's line: "in GB ("
+# at the end of one line and "10⁹ bytes)" on the next read as a broken sentence.
+_BRACKET_LEFT_BEHIND = """() => [...document.querySelectorAll(".md-typeset math")].flatMap((m) => {
+  const math = m;
+  if (math.getAttribute("display") === "block" || !math.getClientRects().length) return [];
+  let node = math.previousSibling;
+  while (node && node.nodeType === 1 && !node.textContent) node = node.previousSibling;
+  if (node && node.nodeType === 1 && node.lastChild) node = node.lastChild;
+  if (!node || node.nodeType !== 3 || !node.data.endsWith("(")) return [];
+  const bracket = document.createRange();
+  bracket.setStart(node, node.data.length - 1);
+  bracket.setEnd(node, node.data.length);
+  const top = bracket.getBoundingClientRect().bottom;
+  const first = math.getClientRects()[0];
+  return first && Math.abs(first.bottom - top) > 6
+    ? [`"(" left behind before ${math.getAttribute("alttext")}`] : [];
+})"""
+
 
 @pytest.fixture(scope="module")
 def pages(browser: Any, site_url: str) -> Iterator[Any]:
@@ -158,6 +176,13 @@ def test_calculator_tables_keep_header_words_whole_and_cue_scrolling(
     pages: Any, width: int
 ) -> None:
     assert pages(width, _CALCULATOR_TABLES) == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_inline_formula_leaves_its_opening_bracket_on_the_line_before(
+    pages: Any, width: int
+) -> None:
+    assert pages(width, _BRACKET_LEFT_BEHIND) == {}
 
 
 def test_numeric_cells_are_right_aligned_in_tabular_figures_on_every_page(pages: Any) -> None:

@@ -99,3 +99,20 @@ def test_a_braced_comma_between_letters_has_no_space_around_it() -> None:
 def test_an_unbraced_comma_stays_a_separator() -> None:
     out = mathml.tex_to_mathml(r"(1, 0)", display=False)
     assert "<mn>1</mn><mo>,</mo><mn>0</mn>" in out
+
+
+def test_an_inline_formula_keeps_the_brackets_beside_it() -> None:
+    # "in GB ($10^9$ bytes)": the browser broke between "(" and the formula
+    page = (
+        '<p>in GB (<span class="arithmatex">\\(10^9\\)</span> bytes), and '
+        '<span class="arithmatex">\\(x\\)</span>.</p>'
+    )
+    out = mathml.render_math(page, lambda e: pytest.fail(str(e)))
+    assert '<p>in GB <span class="genai-math-nowrap">(<math ' in out
+    assert '</math></span> bytes), and <span class="genai-math-nowrap"><math ' in out
+    assert out.endswith("</math>.</span></p>")
+
+
+def test_a_formula_without_brackets_beside_it_is_left_bare() -> None:
+    out = mathml.render_math('<p>so <span class="arithmatex">\\(x\\)</span> is</p>', pytest.fail)
+    assert out.startswith("<p>so <math ") and "genai-math-nowrap" not in out
