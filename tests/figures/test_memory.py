@@ -12,7 +12,7 @@ from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import DARK, LIGHT
 from genai_notes.science import formats, memory
-from tests.figures.helpers import assert_same_svg_with_text_twice, column
+from tests.figures.helpers import assert_same_svg_with_text_twice, column, text_over_other_marks
 
 FIGURES = registry.collect(["genai_notes.figures.memory"])
 DRAWN = [
@@ -320,3 +320,40 @@ def test_model_weights_refuses_too_many_models_or_a_gpu_size_out_of_range() -> N
         fig("memory.model_weights").check({"models": [f"M{i}=1e9" for i in range(9)]})
     with pytest.raises(ParameterError):
         fig("memory.model_weights").check({"gpu_memory_gb": [0.5]})
+
+
+def test_training_stack_labels_run_into_no_other_bar_and_stay_in_the_figure() -> None:
+    # the course's "Adam states (2 × fp32): 8", labelled to the right of its bar, ran into
+    # the ZeRO bar beside it
+    result = fig("memory.training_stack").call({})
+    for size in ((result.width, result.height), result.phone_size):
+        assert text_over_other_marks(result, size) == []
+
+
+def test_bit_layout_legend_swatches_are_filled_as_the_cells_are() -> None:
+    # the phone's cells are solid, but its legend kept the wide drawing's 45% fill: the
+    # swatches read darker than the bits they name
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("memory.bit_layouts").call({})
+    for size in ((result.width, result.height), result.phone_size):
+        with matplotlib.rc_context(LIGHT.rc(size[0])):
+            drawn = Figure(figsize=size, layout="constrained")
+            FigureCanvasAgg(drawn)
+            assert result.draw is not None
+            result.draw(drawn, LIGHT)
+            ax = drawn.axes[0]
+            cells = {
+                tuple(round(c, 3) for c in p.get_facecolor())
+                for p in ax.patches
+                if isinstance(p, Rectangle) and p.get_fill()
+            }
+            legend = ax.get_legend()
+            assert legend is not None
+            swatches = {tuple(round(c, 3) for c in h.get_facecolor()) for h in legend.get_patches()}
+            assert swatches <= cells, (size, swatches - cells)

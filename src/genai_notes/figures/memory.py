@@ -286,11 +286,13 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
         phone = is_phone(fig)
-        positions = (0.0, 3.3)  # room for the first bar's labels before the second bar
-        if phone:
-            positions = (0.0, 1.5)
-        for x, breakdown in zip(positions, stacks.values(), strict=True):
-            _draw_stack(ax, x, breakdown, theme, inside=phone)
+        # wide: the course's parts labelled on its left, ZeRO's on its right, so neither set
+        # of labels runs into the other bar ("Adam states (2 × fp32): 8" reached ZeRO's)
+        positions = (0.0, 1.5) if phone else (0.0, 2.0)
+        for side, (x, breakdown) in zip(
+            (-1, 1), zip(positions, stacks.values(), strict=True), strict=True
+        ):
+            _draw_stack(ax, x, breakdown, theme, inside=phone, side=side)
             per = format_number(breakdown.bytes_per_param)
             ax.text(
                 x,
@@ -307,21 +309,19 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
         zero_top = stacks["ZeRO mixed-precision Adam"].bytes_per_param
         if not phone:
             ax.text(
-                positions[1] + 0.2,
-                zero_top * 1.4,
-                "+ activations, not counted here:\ndepend on batch size and sequence length",
-                ha="center",
+                positions[1] + 0.47,
+                zero_top * 1.3,
+                "+ activations, not counted\nhere: they depend on batch\nsize and sequence length",
+                ha="left",
                 va="bottom",
                 color=theme.muted,
             )
         ax.set_xticks(
             positions,
-            ["course:\nfp32 + Adam", "ZeRO: mixed-\nprecision Adam"]
-            if phone
-            else ["course: fp32 + Adam", "ZeRO: mixed-precision Adam"],
+            ["course:\nfp32 + Adam", "ZeRO: mixed-\nprecision Adam"],
         )
         ax.tick_params(axis="x", length=0)
-        ax.set_xlim(-0.7 if phone else -1.1, 2.2 if phone else 5.6)
+        ax.set_xlim(-0.7 if phone else -3.0, 2.2 if phone else 5.0)
         ax.set_ylim(0, max(b.bytes_per_param for b in stacks.values()) * 1.3)
         if phone:
             from matplotlib.patches import Patch
@@ -336,10 +336,16 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
 
 
 def _draw_stack(
-    ax: Axes, x: float, breakdown: memory.MemoryBreakdown, theme: Theme, *, inside: bool
+    ax: Axes,
+    x: float,
+    breakdown: memory.MemoryBreakdown,
+    theme: Theme,
+    *,
+    inside: bool,
+    side: int = 1,
 ) -> None:
-    """One stacked bar, each part labelled to its right (``inside``: its bytes inside it);
-    activations hatched."""
+    """One stacked bar, each part labelled beside it, to its right (``side`` 1) or its left
+    (-1), or with its bytes inside it (``inside``); activations hatched."""
     bottom = 0.0
     for label, per_param in breakdown.per_param():
         short, concept = _TRAINING_PARTS[label]
@@ -355,10 +361,10 @@ def _draw_stack(
             hatch=hatch,
         )
         ax.text(
-            x if inside else x + 0.47,
+            x if inside else x + side * 0.47,
             bottom + per_param / 2,
             format_number(per_param) if inside else f"{short}: {format_number(per_param)}",
-            ha="center" if inside else "left",
+            ha="center" if inside else ("left" if side > 0 else "right"),
             va="center",
             color=theme.on_fill if inside else theme.text,
             bbox={"facecolor": theme.colour(concept), "edgecolor": "none", "pad": 0.5}
@@ -443,7 +449,7 @@ def bit_layouts(
         ax.set_ylim(-len(reps) * 1.5 + 0.6, 2.6)
         ax.axis("off")
 
-    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.1)
 
 
 def _draw_bits_phone(
@@ -465,9 +471,9 @@ def _draw_bits_phone(
             ax.add_patch(
                 Rectangle((i, y - 0.5), 0.9, 1.0, facecolor=colours[field], edgecolor="none")
             )
-    _bits_legend(ax, colours, theme, ncol=2)
+    _bits_legend(ax, colours, theme, ncol=2, alpha=1.0)  # the phone's cells are solid
     ax.set_xlim(-0.2, 32.2)
-    ax.set_ylim(-len(reps) * 2.3 + 1.2, 4.6)
+    ax.set_ylim(-len(reps) * 2.3 + 1.2, 3.3)
     ax.axis("off")
 
 
@@ -506,11 +512,14 @@ def _draw_bits(
     ax.text(45.0, y, _error_text(rep.abs_error), va="center", color=theme.text, fontsize=9)
 
 
-def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme, ncol: int = 4) -> None:
+def _bits_legend(
+    ax: Axes, colours: tuple[str, ...], theme: Theme, ncol: int = 4, alpha: float = 0.45
+) -> None:
+    """The fields' legend, its swatches filled as the cells are (``alpha``)."""
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=c, alpha=0.45, edgecolor=c, label=label)
+        Patch(facecolor=c, alpha=alpha, edgecolor=c, label=label)
         for c, label in zip(colours, _FIELDS, strict=True)
     ]
     ax.legend(
