@@ -248,12 +248,15 @@ class Build:
         """The page's Markdown with its blocks and computed numbers swapped for tokens."""
         state = PageState(where)
         self.pages[page_id] = state
+        state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
         if glossary.MARKER in markdown:
-            markdown = markdown.replace(glossary.MARKER, self._glossary_html())
+            # a token, so that Markdown does not parse the glossary's HTML (it is HTML already)
+            markdown = markdown.replace(
+                glossary.MARKER, state.problems.token(self._glossary_html())
+            )
         state.where.line_map[:] = range(1, markdown.count("\n") + 2)
         if self.settings.figures and catalogue.MARKER in markdown:
             markdown = self._insert_catalogue(state, markdown)
-        state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
         markdown = self._swap_blocks(state, markdown, len(self.pages))
         markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
         return markdown

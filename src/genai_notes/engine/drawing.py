@@ -11,19 +11,20 @@ behind. Failures come back as messages with the traceback kept for verbose logs.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 import traceback
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genai_notes.figures.base import Table
 from genai_notes.figures.marks import Marks
+
+if TYPE_CHECKING:  # imported when drawing starts: a warm build draws nothing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 PARENT_CHECK_SECONDS = 1.0
 """How often a worker checks that the build that started it is still alive."""
@@ -139,6 +140,8 @@ class DrawingPool:
             for job in jobs:
                 yield draw(job)
             return
+        from concurrent.futures import as_completed
+
         pool = self._ensure()
         futures: dict[Future[Outcome], Job] = {pool.submit(draw, job): job for job in jobs}
         for future in as_completed(futures):
@@ -151,6 +154,9 @@ class DrawingPool:
 
     def _ensure(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             # spawn: safe beside mkdocs serve's threads, and workers import current code.
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
