@@ -91,11 +91,11 @@ MATHML_ATTRIBUTES = frozenset(
 """Presentation attributes a formula may keep (no ``href``, no ``on*``, no ``style``)."""
 
 _SPAN = re.compile(
-    r"(?P<before>[(\[\u201c]?)"
-    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>'
-    r"(?P<after>[)\],;:.!?\u201d]*)",
+    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>',
     re.DOTALL,
 )
+_BEFORE = "([\u201c"
+_AFTER = re.compile(r"[)\],;:.!?\u201d]*")
 # An inline formula is one box to the browser's line breaker, which will break between it and
 # an opening bracket before it or a closing one after it ("in GB (" at a line's end, "10⁹
 # bytes)" on the next): those characters are kept with it in a span that does not wrap.
@@ -207,21 +207,35 @@ def render_math(
 
     convert = convert_tex or (lambda tex, display: tex_to_mathml(tex, display=display))
 
-    def replace(match: re.Match[str]) -> str:
+    def replace(match: re.Match[str], before: str, after: str) -> str:
         tex = html.unescape(match.group("tex")).strip()
         display = match.group("open") == "["
         try:
             mathml = convert(tex, display)
         except MathError as exc:
-            return match.group("before") + on_error(exc) + match.group("after")
-        before, after = match.group("before"), match.group("after")
+            return before + on_error(exc) + after
         if display:
             return f'{before}<div class="math-display" tabindex="0">{mathml}</div>{after}'
         if before or after:
             return f'<span class="genai-math-nowrap">{before}{mathml}{after}</span>'
         return mathml
 
-    return _SPAN.sub(replace, page_html)
+    # The wrapper is found by its literal start (a pattern that may start with a bracket
+    # would be tried at every character of the page); the brackets around it are read after.
+    out: list[str] = []
+    position = 0
+    for match in _SPAN.finditer(page_html):
+        start = match.start()
+        before = ""
+        if start > position and page_html[start - 1] in _BEFORE:
+            start -= 1
+            before = page_html[start]
+        after = _AFTER.match(page_html, match.end())
+        assert after is not None  # it may match nothing
+        out += [page_html[position:start], replace(match, before, after.group(0))]
+        position = after.end()
+    out.append(page_html[position:])
+    return "".join(out)
 
 
 def render_heading_math(
