@@ -98,6 +98,12 @@ _SPAN = re.compile(
 _TOC_INLINE = re.compile(r"\\\((?P<tex>.*?)\\\)", re.DOTALL)
 # latex2mathml keeps a command it does not know as text such as <mi>\foo</mi>.
 _UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
+# ``12{,}288``: TeX's comma without the space after it, which latex2mathml turns into a separate
+# operator ``<mo>,</mo>`` that browsers space like a list separator ("12, 288"). A group of
+# digits, a braced comma and three more digits become one number ``<mn>12,288</mn>``.
+_GROUPED_DIGITS = re.compile(
+    r"<mn>(\d+(?:,\d{3})*)</mn><mrow><mo>(?:,|&#x0002C;)</mo></mrow><mn>(\d{3}(?:\.\d+)?)</mn>"
+)
 
 
 @dataclass(frozen=True)
@@ -137,8 +143,17 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise MathError(tex, f"unknown command {unknown.group(1)}")
+    mathml = _join_digit_groups(mathml)
     alttext = html.escape(" ".join(tex.split()), quote=True)
     return sanitise(mathml.replace("<math ", f'<math alttext="{alttext}" ', 1))
+
+
+def _join_digit_groups(mathml: str) -> str:
+    """``<mn>4</mn>{,}<mn>096</mn>{,}<mn>000</mn>`` as the one number ``<mn>4,096,000</mn>``."""
+    joined = _GROUPED_DIGITS.sub(r"<mn>\1,\2</mn>", mathml)
+    while joined != mathml:
+        mathml, joined = joined, _GROUPED_DIGITS.sub(r"<mn>\1,\2</mn>", joined)
+    return joined
 
 
 def _check_braces(tex: str) -> None:

@@ -68,14 +68,21 @@ def grpo_advantages(
         ax.axhline(0.0, color=theme.muted, linewidth=1.0)
         ax.plot(xs_correct, ys_correct, marker="o", color=theme.series[0], label="correct answer")
         ax.plot(xs_wrong, ys_wrong, marker="s", color=theme.series[1], label="wrong answer")
-        for k in (0, group_size):
+        # "no signal" is about the group, not one answer: a neutral colour (highlight read as
+        # the wrong answer's orange), beside the end points on the side no line runs (centred
+        # above them it sat on the markers, touched the left spine and crossed the blue line).
+        for k, ha, dx, dy, va in (
+            (0, "left", 7, 7, "bottom"),
+            (group_size, "right", -7, -7, "top"),
+        ):
             ax.annotate(
                 "no signal",
                 (k, 0.0),
-                xytext=(0, 10),
+                xytext=(dx, dy),
                 textcoords="offset points",
-                ha="center",
-                color=theme.highlight,
+                ha=ha,
+                va=va,
+                color=theme.muted,
             )
         ax.set_xlabel(f"correct answers in a group of $G$ = {group_size}")
         ax.set_ylabel(r"advantage $\hat{A}_i$")
