@@ -112,3 +112,21 @@ def test_wide_tables_on_a_phone_show_a_scroll_cue(pages: Any) -> None:
 
 def test_numeric_cells_are_right_aligned_in_tabular_figures_on_every_page(pages: Any) -> None:
     assert pages(1280, _ALIGNMENT) == {}
+
+
+# The catalogue's parameter names: Material lets code break anywhere in a table cell, which
+# split "group_sizes" over two lines at 1280 px.
+_BROKEN_NAMES = """() => [...document.querySelectorAll(
+    ".md-typeset .genai-catalogue-params td:first-child code")]
+  .filter((code) => code.getClientRects().length > 1
+    || code.getBoundingClientRect().height > 1.8 * parseFloat(getComputedStyle(code).fontSize))
+  .map((code) => code.textContent)"""
+
+
+def test_catalogue_parameter_names_stay_on_one_line(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "authoring/figures/", wait_until="load")
+    assert page.locator(".genai-catalogue-params td:first-child code").count() >= 40
+    assert page.evaluate(_BROKEN_NAMES) == []
+    context.close()

@@ -101,7 +101,7 @@ def overoptimization(
     beta: Annotated[float, Range(0.01, 10.0)] = 0.5,
     max_kl: Annotated[float, Range(1.0, 1000.0)] = 40.0,
 ) -> FigureResult:
-    """Gao et al.'s gold reward after RL, d (alpha - beta log d) with d = sqrt(KL), against KL.
+    """Gao et al.'s gold reward after RL, d(α − β log d) with d = √KL, against KL.
 
     The functional form is the paper's (section 1); the coefficients are illustrative.
 
