@@ -130,3 +130,58 @@ def test_catalogue_parameter_names_stay_on_one_line(browser: Any, site_url: str)
     assert page.locator(".genai-catalogue-params td:first-child code").count() >= 40
     assert page.evaluate(_BROKEN_NAMES) == []
     context.close()
+
+
+# A default value breaks only at its spaces: at 390 px ["cats", "chase", "mice"] was cut
+# before its commas, a line holding a lone ",".
+_COMMA_LINES = """() => [...document.querySelectorAll(
+    ".md-typeset .genai-catalogue-params td:nth-child(3) code")].filter((code) => {
+  const text = code.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) return false;
+  const range = document.createRange();
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    const box = range.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const starts = top !== null && box.top > top + 2;
+    if (starts && text.data[i] === ",") return true;
+    if (top === null || starts) top = box.top;
+  }
+  return false;
+}).map((code) => code.textContent)"""
+
+
+def test_catalogue_defaults_never_start_a_line_with_a_comma(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site_url + "authoring/figures/", wait_until="load")
+    assert page.evaluate(_COMMA_LINES) == []
+    context.close()
+
+
+# On a phone, highlighted code keeps its lines (it scrolls in its box): a wrapped Python line
+# started again at the margin, unindented, and read as a new statement. A block has as many
+# line boxes as lines of source.
+_WRAPPED_CODE = """() => [...document.querySelectorAll(".md-typeset div.highlight pre > code")]
+  .filter((code) => code.querySelector(":scope > span[class]"))
+  .filter((code) => {
+    const lines = code.textContent.replace(/\\n$/, "").split("\\n").length;
+    const height = parseFloat(getComputedStyle(code).lineHeight);
+    const padding = parseFloat(getComputedStyle(code).paddingTop)
+      + parseFloat(getComputedStyle(code).paddingBottom);
+    return Math.round((code.scrollHeight - padding) / height) > lines;
+  }).map((code) => code.textContent.slice(0, 40))"""
+
+
+@pytest.mark.parametrize("path", ["week3/architecture/", "week3/preference-and-reasoning/"])
+def test_highlighted_code_keeps_its_lines_on_a_phone(
+    browser: Any, site_url: str, path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site_url + path, wait_until="load")
+    assert page.locator(".md-typeset div.highlight pre > code > span[class]").count() > 0
+    assert page.evaluate(_WRAPPED_CODE) == []
+    context.close()
