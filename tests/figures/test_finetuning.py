@@ -356,3 +356,22 @@ def test_compute_comparison_on_a_phone_keeps_words_whole_and_labels_apart(theme:
     assert legend.x0 >= 0 and legend.x1 <= drawing.bbox.width - 2
     # the value labels end inside the drawing, with room ("2.5 x 10^24" reached its edge)
     assert all(t.get_window_extent(renderer).x1 <= drawing.bbox.width - gap for t in ax.texts)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["wide", "phone"])
+def test_rouge_example_text_never_leans_on_runs_of_spaces(phone: bool) -> None:
+    # A browser collapses runs of spaces in SVG text: the wide score lines read
+    # "matched 4 recall 4/4 = 1.00 precision ..." and the two notes ran into one sentence.
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("finetuning.rouge_example").call({})
+    drawing, _ = drawn_with_renderer(
+        result, LIGHT, result.phone_size if phone else (result.width, result.height)
+    )
+    texts = [t.get_text() for ax in drawing.axes for t in ax.texts]
+    assert any("F1 = 0.89" in t for t in texts)
+    assert not [t for t in texts if "  " in t]
+    if not phone:
+        assert any(
+            "matched 4, recall 4/4 = 1.00, precision 4/5 = 0.80, F1 = 0.89" in t for t in texts
+        )

@@ -334,10 +334,12 @@ def _draw_scores(
         recall = f"recall {matched}/{ref_units} = {float(rows['recall'][index]):.2f}"
         precision = f"precision {matched}/{cand_units} = {float(rows['precision'][index]):.2f}"
         f1 = f"F1 = {float(rows['F1'][index]):.2f}"
+        # commas, not runs of spaces: a browser collapses spaces in SVG text, which ran
+        # "matched 4 recall 4/4 ..." together
         if phone:
-            lines.append(f"{name}: {recall},\n    {precision}, {f1}")
+            lines.append(f"{name}: {recall},\n{precision}, {f1}")
         else:
-            lines.append(f"{name}: {what} {matched}   {recall}   {precision}   {f1}")
+            lines.append(f"{name}: {what} {matched}, {recall}, {precision}, {f1}")
     middle = (span - 10.0) / 2
     ax.text(
         middle,
@@ -354,7 +356,7 @@ def _draw_scores(
         middle,
         -2.2 if phone else -1.2,
         f"shaded: tokens in matched {unit}s"
-        + ("\n" if phone else "    ")
+        + ("\n" if phone else "; ")
         + "lines: the longest common subsequence",
         ha="center",
         va="center",
