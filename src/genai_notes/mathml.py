@@ -91,7 +91,9 @@ MATHML_ATTRIBUTES = frozenset(
 """Presentation attributes a formula may keep (no ``href``, no ``on*``, no ``style``)."""
 
 _SPAN = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>',
+    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>'
+    # punctuation right after an inline formula: kept on the formula's line (below)
+    r"(?P<punct>[.,;:!?)]*)",
     re.DOTALL,
 )
 # Headings reach the table of contents as text, where Arithmatex's wrapper is plain \(...\).
@@ -213,8 +215,13 @@ def render_math(
             mathml = convert(tex, display)
         except MathError as exc:
             return on_error(exc)
+        punct = match.group("punct")
         if display:
-            return f'<div class="math-display" tabindex="0">{mathml}</div>'
+            return f'<div class="math-display" tabindex="0">{mathml}</div>{punct}'
+        if punct:
+            # A browser may break a line between a <math> and the "." after it, leaving the
+            # stop alone at the start of the next line: the pair goes into one unbreakable run.
+            return f'<span class="genai-math-run">{mathml}{punct}</span>'
         return mathml
 
     return _SPAN.sub(replace, page_html)

@@ -185,3 +185,35 @@ def test_highlighted_code_keeps_its_lines_on_a_phone(
     assert page.locator(".md-typeset div.highlight pre > code > span[class]").count() > 0
     assert page.evaluate(_WRAPPED_CODE) == []
     context.close()
+
+
+# Punctuation after an inline formula stays on the formula's line: at 1280 px the stop after
+# "d × k" on the PEFT page began the next line alone.
+_ORPHANED_PUNCTUATION = """() => [...document.querySelectorAll(
+    ".md-typeset math:not([display=block])")].filter((math) => {
+    const next = math.nextSibling;
+    if (!next || next.nodeType !== Node.TEXT_NODE || !/^[.,;:!?)]/.test(next.data)) return false;
+    const range = document.createRange();
+    range.setStart(next, 0);
+    range.setEnd(next, 1);
+    const stop = range.getBoundingClientRect();
+    const box = math.getBoundingClientRect();
+    if (box.height === 0 || stop.height === 0) return false;  // folded away, not laid out
+    return stop.top >= box.bottom - 2;
+  }).map((math) => math.getAttribute("alttext"))"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_punctuation_after_inline_math_stays_on_its_line(
+    browser: Any, site_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found = {}
+    for path in ("week2/peft/", "week3/rlhf/", "week3/preference-and-reasoning/"):
+        page.goto(site_url + path, wait_until="load")
+        orphans = page.evaluate(_ORPHANED_PUNCTUATION)
+        if orphans:
+            found[path] = orphans
+    context.close()
+    assert found == {}

@@ -96,3 +96,13 @@ def test_a_braced_thousands_comma_stays_inside_one_number(tex: str, number: str)
 def test_a_comma_between_symbols_stays_a_separator() -> None:
     assert "<mo>,</mo>" in mathml.tex_to_mathml("(d, k)", display=False)
     assert "<mn>" not in mathml.tex_to_mathml("x{,}y", display=False)
+
+
+def test_punctuation_after_an_inline_formula_stays_on_its_line() -> None:
+    page = '<p>of <span class="arithmatex">\\(d \\times k\\)</span>. Then</p>'
+    out = mathml.render_math(page, lambda e: pytest.fail(str(e)))
+    assert out.startswith('<p>of <span class="genai-math-run"><math ')
+    assert out.endswith("</math>.</span> Then</p>")
+    # no punctuation: the formula alone, unwrapped
+    bare = mathml.render_math('<p><span class="arithmatex">\\(x\\)</span> y</p>', pytest.fail)
+    assert bare.startswith("<p><math ") and "genai-math-run" not in bare
