@@ -141,4 +141,8 @@ if [ -f package-lock.json ]; then
     echo "$npm_want" >"$npm_stamp"
   fi
 fi
+# The package's bytecode, kept current: Python writes it on import unless
+# PYTHONDONTWRITEBYTECODE is set (as on some CI machines), and then every build would compile
+# the engine's modules again (about 0.2 s of CPU). Up-to-date files are skipped in milliseconds.
+.venv/bin/python -m compileall -q src >/dev/null || _say "could not write bytecode for src/ (builds still work, a little slower)"
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -66,16 +66,36 @@ _PREPARE = """async () => {
 }"""
 
 
+MARGINS = {"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"}
+
+# print.css numbers the pages of one printed page; in the book each chapter is printed on its
+# own, so its numbers would restart at 1: they are turned off, and the book numbered whole.
+_NO_PAGE_NUMBERS = "@page { @bottom-center { content: none; } }"
+_PAGE_NUMBERS = """<!doctype html><html lang="en"><head><style>
+@page { @bottom-center { content: counter(page); font-size: 9pt; } }
+html, body { margin: 0; background: none; }
+div { height: 1px; break-after: page; }
+</style></head><body>{pages}</body></html>"""
+
+
 def print_chapter(page: Page, url: str) -> bytes:
-    """The PDF of one page, printed with the print style sheet."""
+    """The PDF of one page, printed with the print style sheet, without page numbers."""
     page.goto(url, wait_until="load")
     page.evaluate(_PREPARE)
-    return page.pdf(
-        format="A4",
-        print_background=True,
-        margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-        outline=False,
-    )
+    page.add_style_tag(content=_NO_PAGE_NUMBERS)
+    return page.pdf(format="A4", print_background=True, margin=MARGINS, outline=False)
+
+
+def number_pages(page: Page, writer: PdfWriter) -> None:
+    """Stamp 1, 2, 3 ... at the foot of the merged book's pages, in print.css's style: a
+    transparent Chromium print of as many empty pages, each laid over its page."""
+    count = len(writer.pages)
+    page.set_content(_PAGE_NUMBERS.replace("{pages}", "<div></div>" * count))
+    numbers = PdfReader(io.BytesIO(page.pdf(format="A4", margin=MARGINS)))
+    if len(numbers.pages) != count:
+        raise RuntimeError(f"numbered {len(numbers.pages)} pages for a book of {count}")
+    for target, number in zip(writer.pages, numbers.pages, strict=True):
+        target.merge_page(number)
 
 
 def make_pdf(base: str, chromium: str, target: Path) -> None:
@@ -96,6 +116,7 @@ def make_pdf(base: str, chromium: str, target: Path) -> None:
                     )
                 parent = sections[chapter.section]
             writer.add_outline_item(title=chapter.title, page_number=first, parent=parent)
+        number_pages(page, writer)
         browser.close()
     config = load_config(str(ROOT / "mkdocs.yml"))
     writer.add_metadata({"/Title": config["site_name"]})

@@ -991,7 +991,8 @@
       );
       results.appendChild(
         table(
-          ["Token", "Logit ÷ T", "Softmax", "After top-k", "After top-p", out.v.greedy ? "Final (greedy)" : "Final"],
+          // no-break space and hyphen: a narrow column broke "After top-k" into "After top-" over "k"
+          ["Token", "Logit\u00a0÷\u00a0T", "Softmax", "After top\u2011k", "After top\u2011p", out.v.greedy ? "Final (greedy)" : "Final"],
           rows,
           "Stages: temperature, softmax, top-k, top-p, renormalised",
         ),

@@ -120,7 +120,7 @@
     var table = el("table", { class: "genai-tinylm-table", "data-role": "distribution" });
     table.appendChild(el("caption", {}, "The " + SHOWN + " most likely next tokens"));
     var head = el("tr");
-    ["token", "id", "p at T = 1", "p to sample from", ""].forEach(function (h) {
+    ["token", "id", "p at T\u00a0=\u00a01", "p to sample from", ""].forEach(function (h) {
       head.appendChild(el("th", { scope: "col" }, h));
     });
     var thead = el("thead");

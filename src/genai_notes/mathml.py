@@ -91,21 +91,21 @@ MATHML_ATTRIBUTES = frozenset(
 """Presentation attributes a formula may keep (no ``href``, no ``on*``, no ``style``)."""
 
 _SPAN = re.compile(
+    r"(?P<before>[(\[\u201c]?)"
     r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>'
-    # punctuation right after an inline formula: kept on the formula's line (below)
-    r"(?P<punct>[.,;:!?)]*)",
+    r"(?P<after>[)\],;:.!?\u201d]*)",
     re.DOTALL,
 )
+# An inline formula is one box to the browser's line breaker, which will break between it and
+# an opening bracket before it or a closing one after it ("in GB (" at a line's end, "10⁹
+# bytes)" on the next): those characters are kept with it in a span that does not wrap.
 # Headings reach the table of contents as text, where Arithmatex's wrapper is plain \(...\).
 _TOC_INLINE = re.compile(r"\\\((?P<tex>.*?)\\\)", re.DOTALL)
 # latex2mathml keeps a command it does not know as text such as <mi>\foo</mi>.
 _UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
-# ``12{,}288``: TeX's comma without the space after it, which latex2mathml turns into a separate
-# operator ``<mo>,</mo>`` that browsers space like a list separator ("12, 288"). A group of
-# digits, a braced comma and three more digits become one number ``<mn>12,288</mn>``.
-_GROUPED_DIGITS = re.compile(
-    r"<mn>(\d+(?:,\d{3})*)</mn><mrow><mo>(?:,|&#x0002C;)</mo></mrow><mn>(\d{3}(?:\.\d+)?)</mn>"
-)
+# TeX's braced comma, as in 2{,}000: an ordinary symbol, no space after it. latex2mathml makes
+# it an operator in its own <mrow>, which the browser spaces as a separator ("2, 000").
+_BRACED_COMMA = "<mrow><mo>&#x0002C;</mo></mrow>"
 
 
 @dataclass(frozen=True)
@@ -145,17 +145,16 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise MathError(tex, f"unknown command {unknown.group(1)}")
-    mathml = _join_digit_groups(mathml)
+    mathml = _tight_braced_commas(mathml)
     alttext = html.escape(" ".join(tex.split()), quote=True)
     return sanitise(mathml.replace("<math ", f'<math alttext="{alttext}" ', 1))
 
 
-def _join_digit_groups(mathml: str) -> str:
-    """``<mn>4</mn>{,}<mn>096</mn>{,}<mn>000</mn>`` as the one number ``<mn>4,096,000</mn>``."""
-    joined = _GROUPED_DIGITS.sub(r"<mn>\1,\2</mn>", mathml)
-    while joined != mathml:
-        mathml, joined = joined, _GROUPED_DIGITS.sub(r"<mn>\1,\2</mn>", joined)
-    return joined
+def _tight_braced_commas(mathml: str) -> str:
+    """Set ``{,}`` as TeX does: inside a number (``2{,}000``) one ``<mn>2,000</mn>``, elsewhere
+    a comma with no space on either side."""
+    mathml = mathml.replace(f"</mn>{_BRACED_COMMA}<mn>", ",")
+    return mathml.replace(_BRACED_COMMA, '<mo lspace="0" rspace="0">,</mo>')
 
 
 def _check_braces(tex: str) -> None:
@@ -214,25 +213,29 @@ def render_math(
         try:
             mathml = convert(tex, display)
         except MathError as exc:
-            return on_error(exc)
-        punct = match.group("punct")
+            return match.group("before") + on_error(exc) + match.group("after")
+        before, after = match.group("before"), match.group("after")
         if display:
-            return f'<div class="math-display" tabindex="0">{mathml}</div>{punct}'
-        if punct:
-            # A browser may break a line between a <math> and the "." after it, leaving the
-            # stop alone at the start of the next line: the pair goes into one unbreakable run.
-            return f'<span class="genai-math-run">{mathml}{punct}</span>'
+            return f'{before}<div class="math-display" tabindex="0">{mathml}</div>{after}'
+        if before or after:
+            return f'<span class="genai-math-nowrap">{before}{mathml}{after}</span>'
         return mathml
 
     return _SPAN.sub(replace, page_html)
 
 
-def render_heading_math(title: str, on_error: Callable[[MathError], str]) -> str:
-    """Replace ``\\(...\\)`` in a table-of-contents title by inline MathML."""
+def render_heading_math(
+    title: str,
+    on_error: Callable[[MathError], str],
+    convert_tex: Callable[[str, bool], str] | None = None,
+) -> str:
+    """Replace ``\\(...\\)`` in a table-of-contents title by inline MathML (``convert_tex``
+    as in :func:`render_math`)."""
+    convert = convert_tex or (lambda tex, display: tex_to_mathml(tex, display=display))
 
     def replace(match: re.Match[str]) -> str:
         try:
-            return tex_to_mathml(html.unescape(match.group("tex")).strip(), display=False)
+            return convert(html.unescape(match.group("tex")).strip(), False)
         except MathError as exc:
             return on_error(exc)
 

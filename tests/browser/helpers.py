@@ -31,3 +31,20 @@ def guard(page: Any, allowed: Callable[[str], bool] = local_only) -> tuple[list[
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     return blocked, errors
+
+
+SETTLE_SCRIPT = """async () => {
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const ending = document.getAnimations().filter(
+    (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(ending.map((a) => a.finished.catch(() => null)));
+}"""
+
+
+def settled(page: Any) -> None:
+    """Wait until the page's scripts ran (two animation frames) and its CSS animations ended.
+
+    A walkthrough step fades in over 0.2 s; a contrast check made during the fade measures
+    a colour the reader never rests on. Endless animations (a spinner) are not awaited.
+    """
+    page.evaluate(SETTLE_SCRIPT)

@@ -19,7 +19,7 @@ from axe_playwright_python.base import AXE_FILE_PATH
 
 from genai_notes.figures import registry
 from genai_notes.numbers import format_number
-from tests.browser.helpers import guard
+from tests.browser.helpers import guard, settled
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +32,6 @@ _VIOLATIONS = """async (options) => {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} x, e.g. ${v.nodes[0].target.join(" ")}`);
 }"""
-
-
-def _settled(page: Any) -> None:
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def _figure(page: Any, column: str) -> tuple[Any, dict[str, Any]]:
@@ -134,7 +130,7 @@ def page_at(browser: Any, site_url: str) -> Iterator[Any]:
         page = context.new_page()
         blocked, errors = guard(page)
         page.goto(site_url + PAGE + "/", wait_until="load")
-        _settled(page)
+        settled(page)
         page.blocked, page.errors = blocked, errors  # type: ignore[attr-defined]
         return page
 
@@ -208,7 +204,7 @@ def test_axe_is_clean_with_a_value_shown(browser: Any, site_url: str, palette: s
     page = context.new_page()
     try:
         page.goto(site_url + PAGE + "/", wait_until="load")
-        _settled(page)
+        settled(page)
         figure, _ = _figure(page, "compute (FLOPs)")
         figure.focus()
         page.keyboard.press("ArrowRight")

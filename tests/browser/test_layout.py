@@ -1,6 +1,6 @@
 """Layout on every page, measured in Chromium: nothing scrolls sideways at 1280 px, a phone's
-wide tables keep a visible scroll cue, and numeric table cells are right-aligned in tabular
-figures."""
+wide tables keep a visible scroll cue, no heading wraps its ¶ alone onto a line, and numeric
+table cells are right-aligned in tabular figures."""
 
 from __future__ import annotations
 
@@ -78,6 +78,62 @@ _ALIGNMENT = r"""() => {
   return wrong;
 }"""
 
+# Each heading's permalink (the ¶ Material shows on hover) sits on the line of the heading's
+# last word: a ¶ alone on a line of its own leaves an empty-looking line under the heading.
+_LONE_PERMALINKS = """() => [...document.querySelectorAll(
+    ".md-typeset :is(h1, h2, h3, h4, h5, h6) > .headerlink")].flatMap((link) => {
+  const words = document.createRange();
+  words.selectNodeContents(link.parentElement);
+  words.setEndBefore(link);
+  const lines = [...words.getClientRects()];
+  if (!lines.length || !link.offsetParent) return [];
+  const last = lines[lines.length - 1];
+  return link.getBoundingClientRect().top >= last.bottom - 2
+    ? [link.parentElement.textContent.slice(0, 60)] : [];
+})"""
+
+# Calculator tables: no header word is broken over two lines (a hyphen is a break opportunity:
+# "After top-k" became "After top-" over "k"), and a table that scrolls sideways shows the
+# same edge shadows as the page's tables.
+_CALCULATOR_TABLES = """() => {
+  const found = [];
+  for (const box of document.querySelectorAll(".md-typeset .genai-calc__table")) {
+    if (!box.offsetParent) continue;
+    for (const th of box.querySelectorAll("thead th")) {
+      const text = th.firstChild && th.firstChild.nodeType === 3 ? th.firstChild : null;
+      if (!text) continue;
+      for (const match of text.data.matchAll(/\\S+/g)) {
+        const word = document.createRange();
+        word.setStart(text, match.index);
+        word.setEnd(text, match.index + match[0].length);
+        const tops = new Set([...word.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) found.push(`'${match[0]}' broken over lines`);
+      }
+    }
+    const shadow = getComputedStyle(box).backgroundImage.includes("gradient");
+    if (box.scrollWidth > box.clientWidth + 1 && !shadow) found.push("scrolls with no shadow cue");
+  }
+  return found;
+}"""
+
+# An inline formula right after an opening bracket starts on the bracket's line: "in GB ("
+# at the end of one line and "10⁹ bytes)" on the next read as a broken sentence.
+_BRACKET_LEFT_BEHIND = """() => [...document.querySelectorAll(".md-typeset math")].flatMap((m) => {
+  const math = m;
+  if (math.getAttribute("display") === "block" || !math.getClientRects().length) return [];
+  let node = math.previousSibling;
+  while (node && node.nodeType === 1 && !node.textContent) node = node.previousSibling;
+  if (node && node.nodeType === 1 && node.lastChild) node = node.lastChild;
+  if (!node || node.nodeType !== 3 || !node.data.endsWith("(")) return [];
+  const bracket = document.createRange();
+  bracket.setStart(node, node.data.length - 1);
+  bracket.setEnd(node, node.data.length);
+  const top = bracket.getBoundingClientRect().bottom;
+  const first = math.getClientRects()[0];
+  return first && Math.abs(first.bottom - top) > 6
+    ? [`"(" left behind before ${math.getAttribute("alttext")}`] : [];
+})"""
+
 
 @pytest.fixture(scope="module")
 def pages(browser: Any, site_url: str) -> Iterator[Any]:
@@ -108,6 +164,25 @@ def test_no_element_of_any_page_scrolls_sideways_at_1280(pages: Any) -> None:
 
 def test_wide_tables_on_a_phone_show_a_scroll_cue(pages: Any) -> None:
     assert pages(390, _CUES) == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_heading_wraps_its_permalink_onto_a_line_of_its_own(pages: Any, width: int) -> None:
+    assert pages(width, _LONE_PERMALINKS) == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_calculator_tables_keep_header_words_whole_and_cue_scrolling(
+    pages: Any, width: int
+) -> None:
+    assert pages(width, _CALCULATOR_TABLES) == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_inline_formula_leaves_its_opening_bracket_on_the_line_before(
+    pages: Any, width: int
+) -> None:
+    assert pages(width, _BRACKET_LEFT_BEHIND) == {}
 
 
 def test_numeric_cells_are_right_aligned_in_tabular_figures_on_every_page(pages: Any) -> None:

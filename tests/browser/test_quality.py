@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from mkdocs.utils import yaml_load
 
-from tests.browser.helpers import guard
+from tests.browser.helpers import guard, settled
 from tests.site.helpers import (
     ROOT,
     nav_sources,
@@ -41,11 +41,6 @@ _FOCUS_RING = """(element) => {
 }"""
 
 
-def _settled(page: Any) -> None:
-    """Wait until Material's scripts ran on the page (two animation frames after load)."""
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
 @pytest.mark.parametrize("palette", sorted(SCHEMES))
 def test_axe_finds_no_serious_or_critical_violation_on_any_page(
     browser: Any, site_url: str, palette: str
@@ -60,7 +55,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(
     try:
         for source in nav_sources():
             page.goto(site_url + page_path(source), wait_until="load")
-            _settled(page)
+            settled(page)
             scheme = page.locator("body").get_attribute("data-md-color-scheme")
             assert scheme == SCHEMES[palette], source
             found += [f"{source}: {v}" for v in page.evaluate(_VIOLATIONS, options)]
@@ -173,7 +168,7 @@ def test_no_page_scrolls_sideways_at_phone_width(browser: Any, site_url: str) ->
     try:
         for source in nav_sources():
             page.goto(site_url + page_path(source), wait_until="load")
-            _settled(page)
+            settled(page)
             scroll, inner = page.evaluate(
                 "[document.documentElement.scrollWidth, window.innerWidth]"
             )
@@ -239,6 +234,36 @@ def _expected_bookmarks() -> list[str]:
     return titles
 
 
+def _flatten(outline: list[Any]) -> Iterator[Any]:
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def _first_page(reader: Any, item: Any) -> int:
+    number: int = reader.get_destination_page_number(item)
+    return number
+
+
+def _body_size(pages: list[Any]) -> float:
+    """The font size in points that most characters of ``pages`` are printed at."""
+    import math
+    from collections import Counter
+
+    sizes: Counter[float] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        # The size on paper: the font size times the vertical scale of text and page matrices.
+        scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+        sizes[round(size * scale, 1)] += len(text.strip())
+
+    for page in pages:
+        page.extract_text(visitor_text=visit)
+    return sizes.most_common(1)[0][0]
+
+
 def test_course_pdf_has_a_bookmark_per_chapter_and_no_raw_tex(
     site_dir: Path, tmp_path: Path
 ) -> None:
@@ -282,3 +307,12 @@ def test_course_pdf_has_a_bookmark_per_chapter_and_no_raw_tex(
     assert "Chinchilla" in text
     assert "(https://arxiv.org/abs/" in text  # external links print their address
     assert "127.0.0.1" not in text  # the site's own links do not
+    # Numbered as one book, not chapter by chapter: each page ends with its own number.
+    last_words = [page.extract_text().split()[-1:] for page in reader.pages]
+    assert last_words == [[str(n)] for n in range(1, len(reader.pages) + 1)]
+    # 11 pt body text in every chapter: Chromium shrinks a whole chapter to fit anything too
+    # wide, which would show as a smaller most common size on the chapter's first pages.
+    firsts = sorted({_first_page(reader, item) for item in _flatten(reader.outline)})
+    for start, end in zip(firsts, [*firsts[1:], len(reader.pages)], strict=True):
+        pages = reader.pages[start : min(end, start + 2)]
+        assert _body_size(pages) == pytest.approx(11.0, abs=0.05), f"page {start + 1}"

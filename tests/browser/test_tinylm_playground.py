@@ -244,3 +244,35 @@ def test_the_built_page_runs_the_notes_model_like_python(browser: Any, site_url:
     assert got == want
     assert not blocked, blocked
     assert not errors, errors
+
+
+# In each row of the distribution, the text of one cell ends at least 4 px before the next
+# cell's text begins: the table carries a class, so Material's cell padding never reached it,
+# and on a phone "220" ran into "0.027".
+_CROWDED_CELLS = """() => {
+  const crowded = [];
+  for (const row of document.querySelectorAll("#tinylm-playground tr")) {
+    const boxes = [...row.cells].map((cell) => {
+      const text = document.createRange();
+      text.selectNodeContents(cell);
+      const rects = [...text.getClientRects()].filter((r) => r.width > 0);
+      return rects.length ? [Math.min(...rects.map((r) => r.left)),
+                             Math.max(...rects.map((r) => r.right))] : null;
+    }).filter(Boolean);
+    for (let i = 1; i < boxes.length; i++) {
+      if (boxes[i][0] - boxes[i - 1][1] < 4) crowded.push(row.textContent.trim().slice(0, 30));
+    }
+  }
+  return crowded;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_distribution_tables_cells_keep_apart(browser: Any, site_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "week1/generation-config/")
+    page.wait_for_selector("#tinylm-playground[data-ready='true'] tbody tr", timeout=60_000)
+    crowded = page.evaluate(_CROWDED_CELLS)
+    context.close()
+    assert crowded == []

@@ -168,10 +168,17 @@ def test_in_print_every_step_is_shown_without_buttons(
     page = new_page(site_url + path)
     page.locator("[data-walkthrough] .genai-walkthrough__counter").first.wait_for()
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 688, "height": 1000})  # A4's 182 mm between margins
     for ident, n in WALKTHROUGHS[path].items():
         assert _visible_steps(page, ident) == [str(i) for i in range(1, n + 1)]
         assert page.locator(f"#{ident} .genai-walkthrough__controls").is_hidden()
         assert page.locator(f"#{ident} .genai-walkthrough__number").first.is_visible()
+        # One step a row: each drawing about as wide as the strip, so its labels print at
+        # the size they were drawn (two columns halved them to about 5 pt).
+        strip = page.locator(f"#{ident} ol.genai-walkthrough__steps").bounding_box()
+        image = page.locator(f"#{ident} [data-step='1'] img").first.bounding_box()
+        assert strip is not None and image is not None
+        assert image["width"] >= 0.8 * strip["width"], (ident, image, strip)
 
 
 @pytest.mark.parametrize(("path", "ident", "n"), CASES, ids=[c[1] for c in CASES])

@@ -335,3 +335,93 @@ def test_a_problem_inside_a_content_tab_renders_there() -> None:
     tab = html.split('<div class="tabbed-block">', 1)[1]
     assert '<section class="genai-problem"' in tab
     assert "<p>A model of" in tab
+
+
+# -- converted on its own (the build's path) -------------------------------------------------
+
+
+def _converter() -> markdown_module.Markdown:
+    return markdown_module.Markdown(
+        extensions=["admonition", "attr_list", "md_in_html", "pymdownx.arithmatex"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True}},
+    )
+
+
+def _place_converted(
+    page: str, number: problems.RenderNumber | None = None
+) -> tuple[problems.PlacedProblem, list[str], list[str]]:
+    """Place the page's one problem with a converter; also return the texts converted and
+    the messages."""
+    converted: list[str] = []
+    md = _converter()
+
+    def convert(text: str) -> str:
+        converted.append(text)
+        md.reset()
+        return str(md.convert(text))
+
+    def computed(slot: problems.slot_tokens.Slot, context: str) -> str:
+        return f"[{slot.body.strip()} at {slot.line}:{slot.column} in {context}]"
+
+    messages: list[str] = []
+    where = FakeWhere(page.count("\n"))
+    fragments = problems.Fragments("GNXP0001N")
+    placed = problems.place_block(
+        _raw(page),
+        where,
+        messages.append,
+        Namespace.science,
+        fragments,
+        None,
+        convert,
+        number or computed,
+    )
+    return placed, converted, messages
+
+
+def test_a_converted_problem_is_one_token_for_html_with_its_numbers_computed() -> None:
+    placed, converted, messages = _place_converted("Text.\n\n" + GOOD)
+    assert messages == []
+    assert len(converted) == 1, "the whole problem is converted at once"
+    tokens = [text for text, _ in placed.lines if text]
+    assert len(tokens) == 1 and re.fullmatch(r"GNXP0001N\d{5}Z", tokens[0])
+    assert placed.id == "training-memory-7b" and placed.html is not None
+    # the question's {{ 7e9 | .3g }} is on line 7 of the page (the fence is line 3), at
+    # column 12 of the question's text (YAML takes off the block's indentation; the page's
+    # own Markdown saw the same column)
+    assert "[7e9 | .3g at 7:12 in text]" in placed.html
+    assert 'data-problem="training-memory-7b"' in placed.html
+    assert "Count bytes per parameter." in placed.html
+    assert "GNXP9999N" not in placed.html and "GNXQ0000N" not in placed.html
+
+
+def test_a_converted_problem_renders_as_the_page_would() -> None:
+    """The HTML of the problem converted on its own equals what the page's Markdown makes
+    of the same problem (with numbers computed the same way)."""
+    page = "Text.\n\n" + GOOD
+    placed, _, _ = _place_converted(page)
+    from_page = _html(page)
+    assert placed.html is not None
+    # the page path leaves the {{ }} for the page to compute: compare around the numbers
+    assert _squash(placed.html.split("[7e9")[1].split("]", 1)[1]) in _squash(from_page)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_a_problem_with_a_link_joins_its_page_as_markdown() -> None:
+    """Only the page's Markdown rewrites links between pages: such a problem is not
+    converted on its own."""
+    page = GOOD.replace("  - Adam keeps two states.", "  - See [the notes](notes.md).")
+    placed, converted, messages = _place_converted(page)
+    assert messages == [] and converted == [] and placed.html is None
+    assert any("[the notes](notes.md)" in text for text, _ in placed.lines)
+
+
+def test_a_problem_reused_from_a_memo_keeps_ids_unique() -> None:
+    fragments = problems.Fragments("GNXP0001N")
+    raw = _raw(GOOD)
+    first = problems.reuse(raw, fragments, "training-memory-7b", "<section>x</section>")
+    assert first is not None and fragments.html[first.lines[1][0]] == "<section>x</section>"
+    assert problems.reuse(raw, fragments, "training-memory-7b", "<section>x</section>") is None

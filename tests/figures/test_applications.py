@@ -40,6 +40,36 @@ def test_index_memory_of_the_rag_papers_21m_passages() -> None:
     )
 
 
+def test_index_memory_gives_the_most_vectors_64_gb_holds() -> None:
+    result = fig("applications.index_memory").call({})
+    # 64e9 bytes over 3,072, 3,328 and 72 bytes per vector, rounded down.
+    assert column(result, "most vectors in 64 GB") == [20_833_333, 19_230_769, 888_888_888]
+
+
+def test_index_memory_without_a_memory_line_has_no_count_column() -> None:
+    result = fig("applications.index_memory").call({"memory_gb": None})
+    assert not any(c.startswith("most vectors") for c in result.table.columns)
+    assert result.draw is not None
+
+
+def test_index_memory_marks_where_each_index_outgrows_the_memory() -> None:
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("applications.index_memory").call({})
+    drawing = Figure(figsize=(result.width, result.height))
+    result.draw(drawing, LIGHT)  # type: ignore[misc]
+    (ax,) = drawing.axes
+    crossings = sorted(
+        float(ln.get_xdata()[0])
+        for ln in ax.get_lines()
+        if len(ln.get_xdata()) == 1 and float(ln.get_ydata()[0]) == 64
+    )
+    assert crossings == [19_230_769, 20_833_333, 888_888_888]
+    assert {"19.2M", "20.8M", "889M", "64 GB of memory"} <= {t.get_text() for t in ax.texts}
+
+
 def test_index_memory_follows_its_parameters() -> None:
     result = fig("applications.index_memory").call({"n_vectors": 1e6, "dim": 1024, "hnsw_m": 16})
     assert column(result, "bytes per vector")[:2] == [4096, 4096 + 128]

@@ -12,7 +12,7 @@ from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import DARK, LIGHT
 from genai_notes.science import formats, memory
-from tests.figures.helpers import assert_same_svg_with_text_twice, column
+from tests.figures.helpers import assert_same_svg_with_text_twice, column, text_over_other_marks
 
 FIGURES = registry.collect(["genai_notes.figures.memory"])
 DRAWN = [
@@ -57,6 +57,36 @@ def test_weights_per_format_draws_in_either_unit() -> None:
         assert fig("memory.weights_per_format").call({"unit": unit}).draw is not None
 
 
+def test_weights_per_format_gives_the_largest_model_each_gpu_holds_in_each_format() -> None:
+    result = fig("memory.weights_per_format").call({})
+    # 24e9 and 80e9 bytes over 4, 2, 2, 1 and 0.5 bytes per parameter.
+    assert column(result, "most parameters in 24 GB") == [6e9, 12e9, 12e9, 24e9, 48e9]
+    assert column(result, "most parameters in 80 GB") == [20e9, 40e9, 40e9, 80e9, 160e9]
+
+
+def test_weights_per_format_draws_a_line_per_distinct_width_and_a_dot_per_crossing() -> None:
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("memory.weights_per_format").call({"gpu_memory_gb": [80]})
+    drawing = Figure(figsize=(result.width, result.height))
+    result.draw(drawing, LIGHT)  # type: ignore[misc]
+    (ax,) = drawing.axes
+    # fp16 and bf16 share a line: 4 lines through (x, bytes * x / 1e9) in GB.
+    lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-" and len(ln.get_xdata()) == 2]
+    slopes = sorted(float(ln.get_ydata()[0] / ln.get_xdata()[0]) for ln in lines)
+    assert slopes == pytest.approx([0.5e-9, 1e-9, 2e-9, 4e-9])
+    crossings = sorted(
+        float(ln.get_xdata()[0])
+        for ln in ax.get_lines()
+        if len(ln.get_xdata()) == 1 and float(ln.get_ydata()[0]) == 80
+    )
+    assert crossings == [20e9, 40e9, 80e9, 160e9]
+    labels = {t.get_text() for t in ax.texts}
+    assert {"20B", "40B", "80B", "160B", "80 GB GPU", "fp16 / bf16"} <= labels
+
+
 def test_per_format_table_is_a_table_of_bits_bytes_and_memory() -> None:
     result = fig("memory.per_format_table").call({"n_params": 3e9})
     assert result.draw is None
@@ -74,6 +104,7 @@ def test_per_format_table_is_a_table_of_bits_bytes_and_memory() -> None:
         ("memory.weights_per_format", {"n_params": 0}),
         ("memory.weights_per_format", {"n_params": 1e14}),
         ("memory.weights_per_format", {"unit": "MB"}),
+        ("memory.weights_per_format", {"gpu_memory_gb": [24, 40, 80, 141]}),
         ("memory.per_format_table", {"n_params": -1.0}),
         ("memory.training_stack", {"n_params": 10.0}),
     ],
@@ -289,3 +320,40 @@ def test_model_weights_refuses_too_many_models_or_a_gpu_size_out_of_range() -> N
         fig("memory.model_weights").check({"models": [f"M{i}=1e9" for i in range(9)]})
     with pytest.raises(ParameterError):
         fig("memory.model_weights").check({"gpu_memory_gb": [0.5]})
+
+
+def test_training_stack_labels_run_into_no_other_bar_and_stay_in_the_figure() -> None:
+    # the course's "Adam states (2 × fp32): 8", labelled to the right of its bar, ran into
+    # the ZeRO bar beside it
+    result = fig("memory.training_stack").call({})
+    for size in ((result.width, result.height), result.phone_size):
+        assert text_over_other_marks(result, size) == []
+
+
+def test_bit_layout_legend_swatches_are_filled_as_the_cells_are() -> None:
+    # the phone's cells are solid, but its legend kept the wide drawing's 45% fill: the
+    # swatches read darker than the bits they name
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("memory.bit_layouts").call({})
+    for size in ((result.width, result.height), result.phone_size):
+        with matplotlib.rc_context(LIGHT.rc(size[0])):
+            drawn = Figure(figsize=size, layout="constrained")
+            FigureCanvasAgg(drawn)
+            assert result.draw is not None
+            result.draw(drawn, LIGHT)
+            ax = drawn.axes[0]
+            cells = {
+                tuple(round(c, 3) for c in p.get_facecolor())
+                for p in ax.patches
+                if isinstance(p, Rectangle) and p.get_fill()
+            }
+            legend = ax.get_legend()
+            assert legend is not None
+            swatches = {tuple(round(c, 3) for c in h.get_facecolor()) for h in legend.get_patches()}
+            assert swatches <= cells, (size, swatches - cells)

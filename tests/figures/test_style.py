@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,7 @@ from genai_notes.figures.registry import BUILTIN_MODULES, collect
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import CONCEPTS, DARK, LIGHT, PHONE, WIDE, Theme
 from genai_notes.tinylm import artefact as tinylm_artefact
-from tests.figures.helpers import each_theme, svg_font_sizes_px
+from tests.figures.helpers import each_theme, svg_font_sizes_px, text_touching_frames
 from tests.unit.tinylm_helpers import small_model
 
 
@@ -127,3 +129,40 @@ def _smallest_base(sizes: list[float]) -> float:
     present = set(sizes)
     bases = [s for s in sizes if not any(0.6 <= s / p <= 0.75 for p in present)]
     return min(bases)
+
+
+# Beyond the defaults: a step a page shows whose title carries a radical.
+_WITH_RADICALS: list[tuple[str, dict[str, Any]]] = [("walkthroughs.attention", {"step": "scaling"})]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [(name, {}) for name in DRAWN] + _WITH_RADICALS,
+    ids=[*DRAWN, *(f"{name}-{params}" for name, params in _WITH_RADICALS)],
+)
+def test_figure_text_names_only_the_font_it_was_measured_in(
+    name: str, params: dict[str, Any]
+) -> None:
+    """Text stays text in the SVG, so a font the reader lacks is replaced by another with other
+    metrics: mathtext's ``\\sqrt`` named STIXSizeOneSym, and its sign shrank away from its bar."""
+    result = FIGURES[name].call(params)
+    width, height = result.phone_size
+    for drawn in (result, dataclasses.replace(result, width=width, height=height)):
+        svg = render_svg(drawn, LIGHT).decode()
+        named = re.findall(r"font-family: ([^;\"]+)|font: [^;\"]*?px ([^;\"]+)", svg)
+        families = {(a or b).split(",")[0].strip("' ") for a, b in named}
+        assert families == {"DejaVu Sans"}, families
+
+
+# Week 1's box diagrams: their labels sit inside rounded frames.
+_BOXED = ["diagrams.lifecycle", "overview.use_cases", "diagrams.transformer"]
+
+
+@pytest.mark.parametrize("name", _BOXED)
+def test_box_labels_keep_clear_of_their_frames(name: str) -> None:
+    """At least 0.025 in (2.4 px at 1280) between a label and its box's frame, wide and on a
+    phone: the lifecycle's three-line steps touched their frames, and a use-case prompt ran
+    through its box's sides."""
+    result = FIGURES[name].call({})
+    for size in ((result.width, result.height), result.phone_size):
+        assert text_touching_frames(result, size, pad=0.025) == []

@@ -149,3 +149,33 @@ def test_a_job_draws_with_the_artefact_it_names(weights: Path) -> None:
         "phone-light",
         "phone-dark",
     }
+
+
+def test_control_bytes_of_a_sample_are_shown_as_the_replacement_character() -> None:
+    # the untrained model's sample at step 0 decoded bytes 0x0f and 0x12: empty boxes in the
+    # page (and HTML parse errors); newlines and tabs keep their visible marks
+    assert figures._printable("a\x0fb\x12\nc\td", newline=" ⏎ ") == "a\ufffdb\ufffd ⏎ c⇥d"
+
+
+def test_the_uniform_guess_label_sits_clear_of_its_line() -> None:
+    # set with its bottom on the dashed line, the descender of "guess" touched it
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from genai_notes.figures.style import LIGHT
+
+    result = FIGURES["tinymodel.loss"].call({})
+    for size in ((result.width, result.height), result.phone_size):
+        with matplotlib.rc_context(LIGHT.rc(size[0])):
+            fig = Figure(figsize=size, layout="constrained")
+            FigureCanvasAgg(fig)
+            assert result.draw is not None
+            result.draw(fig, LIGHT)
+            fig.draw_without_rendering()
+            renderer = fig.canvas.get_renderer()
+            ax = fig.axes[0]
+            (label,) = [t for t in ax.texts if t.get_text().startswith("uniform guess")]
+            line = next(ln for ln in ax.lines if ln.get_linestyle() == "--")
+            line_y = ax.transData.transform((0, line.get_ydata()[0]))[1]
+            assert label.get_window_extent(renderer).y0 >= line_y + 2

@@ -159,3 +159,21 @@ def test_eight_bit_adam_needs_ten_bytes_per_parameter() -> None:
     breakdown = memory.adam8bit_mixed_precision_bytes(1e9)
     assert breakdown.bytes_per_param == 10.0
     assert breakdown.get("8-bit momentum") == 1e9
+
+
+def test_an_80_gb_gpu_holds_the_weights_of_20b_fp32_40b_fp16_and_160b_int4_parameters() -> None:
+    # 80e9 bytes / 4 bytes = 20e9; / 2 bytes = 40e9; / 0.5 bytes = 160e9.
+    assert memory.params_that_fit(80e9, "fp32") == 20e9
+    assert memory.params_that_fit(80e9, "fp16") == 40e9
+    assert memory.params_that_fit(80e9, "int4") == 160e9
+
+
+def test_params_that_fit_rounds_down_to_a_whole_count_that_fits() -> None:
+    # 10 bytes / 4 bytes per fp32 parameter = 2.5: two parameters fit, the third does not.
+    assert memory.params_that_fit(10, "fp32") == 2
+    assert memory.weights_bytes(memory.params_that_fit(24e9, "int8"), "int8") <= 24e9
+
+
+def test_params_that_fit_refuses_no_memory() -> None:
+    with pytest.raises(ValueError, match="memory_bytes"):
+        memory.params_that_fit(0, "fp16")

@@ -199,3 +199,20 @@ def test_bm25_term_score_rejects_bad_input(bad: dict[str, float]) -> None:
     args.update(bad)
     with pytest.raises(ValueError):
         retrieval.bm25_term_score(**args)  # type: ignore[arg-type]
+
+
+def test_64_gb_holds_20_833_333_flat_768_dimensional_fp32_vectors() -> None:
+    # 768 * 4 = 3,072 bytes per vector; 64e9 / 3,072 = 20,833,333.3, so 20,833,333 fit
+    # (20,833,333 * 3,072 = 63,999,998,976 bytes) and the RAG paper's 21M do not.
+    assert retrieval.vectors_that_fit(64e9, 3072) == 20_833_333
+    assert retrieval.vectors_that_fit(64e9, retrieval.flat_bytes_per_vector(768)) < 21e6
+
+
+def test_64_gb_holds_888_million_ivfpq_codes_of_72_bytes() -> None:
+    # 64 one-byte codes + an 8-byte id = 72 bytes; 64e9 / 72 = 888,888,888.9.
+    assert retrieval.vectors_that_fit(64e9, retrieval.ivfpq_bytes_per_vector(64)) == 888_888_888
+
+
+def test_vectors_that_fit_refuses_non_positive_sizes() -> None:
+    with pytest.raises(ValueError, match="bytes_per_vector"):
+        retrieval.vectors_that_fit(64e9, 0)

@@ -32,11 +32,23 @@ from mkdocs.config import load_config
 import genai_notes.figures.html as tables
 
 rendered = []
-for name in ("table_html", "table_csv"):  # count data tables rendered anew (not memoised)
+# count data tables and explorable figures' marks rendered anew (not memoised)
+for name in ("table_html", "table_csv", "marks_json"):
     def counted(*args, _render=getattr(tables, name), **kwargs):
         rendered.append(1)
         return _render(*args, **kwargs)
     setattr(tables, name, counted)
+
+import genai_notes.plugin.fragments as fragments
+
+converted = []  # count problems converted on their own (not memoised)
+def counting(config, _make=fragments.converter):
+    convert = _make(config)
+    def counted(text):
+        converted.append(1)
+        return convert(text)
+    return counted
+fragments.converter = counting
 
 config_file, site_dir, cache_dir = sys.argv[1:4]
 handler = logging.StreamHandler(sys.stderr)
@@ -45,8 +57,9 @@ logging.getLogger("mkdocs").setLevel(logging.INFO)
 config = load_config(config_file, site_dir=site_dir)
 config.plugins["genai-notes"].config.cache_dir = cache_dir
 build(config)
-loaded = {name: name in sys.modules for name in ("matplotlib", "numpy", "tokenizers")}
-print(json.dumps({**loaded, "tables": len(rendered)}))
+modules = ("matplotlib", "numpy", "tokenizers", "latex2mathml")
+loaded = {name: name in sys.modules for name in modules}
+print(json.dumps({**loaded, "tables": len(rendered), "converted": len(converted)}))
 """
 
 
@@ -60,7 +73,9 @@ class Build:
     matplotlib: bool
     numpy: bool
     tokenizers: bool
+    latex2mathml: bool
     tables_rendered: int
+    problems_converted: int
 
 
 def _build(site_dir: Path, cache_dir: Path) -> Build:
@@ -84,8 +99,28 @@ def _build(site_dir: Path, cache_dir: Path) -> Build:
         report["matplotlib"],
         report["numpy"],
         report["tokenizers"],
+        report["latex2mathml"],
         report["tables"],
+        report["converted"],
     )
+
+
+def _memos(folder: str, names: list[str]) -> list[str]:
+    """The memo files of a cache folder (``numbers.json``...), not the figures' manifests,
+    which are named by their 24-character key."""
+    return [
+        name for name in names if name.endswith(".json") and len(name) != len("0" * 24 + ".json")
+    ]
+
+
+@pytest.fixture(scope="module")
+def cold_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A build with the project's figures cached but every memo empty."""
+    folder = tmp_path_factory.mktemp("cache-cold")
+    cache_dir = folder / "cache"
+    if PROJECT_CACHE.is_dir():
+        shutil.copytree(PROJECT_CACHE, cache_dir, ignore=_memos)
+    return _build(folder / "site", cache_dir)
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +149,9 @@ def test_a_fully_cached_build_of_the_real_site_does_not_import_matplotlib(
 
 
 def test_a_warm_build_renders_no_data_table_again(warm_build: Build) -> None:
-    """The first build kept every figure's HTML and CSV table in its memo, after the figures
-    were placed (a memo saved before that step would be empty)."""
+    """The first build kept every figure's HTML and CSV table, and every explorable figure's
+    marks, in its memo, after the figures were placed (a memo saved before that step would be
+    empty)."""
     assert warm_build.tables_rendered == 0
 
 
@@ -124,3 +160,20 @@ def test_a_warm_build_loads_neither_numpy_nor_the_tiny_model(warm_build: Build) 
     entry is found by its key and checked by its hash: nothing needs numpy or tokenizers."""
     assert not warm_build.numpy
     assert not warm_build.tokenizers
+
+
+def test_a_warm_build_converts_no_formula_again(warm_build: Build) -> None:
+    """Formulas in the text and in headings (the table of contents) come from the MathML memo,
+    so the converter is never imported."""
+    assert not warm_build.latex2mathml
+
+
+def test_a_warm_build_converts_no_problem_again(warm_build: Build) -> None:
+    """Each problem's HTML (converted on its own by the site's Markdown) comes from the memo."""
+    assert warm_build.problems_converted == 0
+
+
+def test_a_cold_build_converts_each_problem_on_its_own(cold_build: Build) -> None:
+    """The counter above can see conversions: a build with empty memos converts every
+    problem of the notes (more than a hundred of them)."""
+    assert cold_build.problems_converted > 100

@@ -98,11 +98,37 @@ def test_a_comma_between_symbols_stays_a_separator() -> None:
     assert "<mn>" not in mathml.tex_to_mathml("x{,}y", display=False)
 
 
-def test_punctuation_after_an_inline_formula_stays_on_its_line() -> None:
-    page = '<p>of <span class="arithmatex">\\(d \\times k\\)</span>. Then</p>'
+def test_a_braced_comma_in_a_number_is_part_of_the_number() -> None:
+    # TeX sets 2{,}000 as one number with no space after the comma; a spaced operator
+    # comma made the lifecycle page read "2, 000 × 700 × 3".
+    out = mathml.tex_to_mathml(r"2{,}000 \times 1{,}000{,}000", display=False)
+    assert "<mn>2,000</mn>" in out
+    assert "<mn>1,000,000</mn>" in out
+    assert "<mo>,</mo>" not in out and "&#x0002C;" not in out
+
+
+def test_a_braced_comma_between_letters_has_no_space_around_it() -> None:
+    out = mathml.tex_to_mathml(r"a{,}b", display=False)
+    assert '<mi>a</mi><mo lspace="0" rspace="0">,</mo><mi>b</mi>' in out
+
+
+def test_an_unbraced_comma_stays_a_separator() -> None:
+    out = mathml.tex_to_mathml(r"(1, 0)", display=False)
+    assert "<mn>1</mn><mo>,</mo><mn>0</mn>" in out
+
+
+def test_an_inline_formula_keeps_the_brackets_beside_it() -> None:
+    # "in GB ($10^9$ bytes)": the browser broke between "(" and the formula
+    page = (
+        '<p>in GB (<span class="arithmatex">\\(10^9\\)</span> bytes), and '
+        '<span class="arithmatex">\\(x\\)</span>.</p>'
+    )
     out = mathml.render_math(page, lambda e: pytest.fail(str(e)))
-    assert out.startswith('<p>of <span class="genai-math-run"><math ')
-    assert out.endswith("</math>.</span> Then</p>")
-    # no punctuation: the formula alone, unwrapped
-    bare = mathml.render_math('<p><span class="arithmatex">\\(x\\)</span> y</p>', pytest.fail)
-    assert bare.startswith("<p><math ") and "genai-math-run" not in bare
+    assert '<p>in GB <span class="genai-math-nowrap">(<math ' in out
+    assert '</math></span> bytes), and <span class="genai-math-nowrap"><math ' in out
+    assert out.endswith("</math>.</span></p>")
+
+
+def test_a_formula_without_brackets_beside_it_is_left_bare() -> None:
+    out = mathml.render_math('<p>so <span class="arithmatex">\\(x\\)</span> is</p>', pytest.fail)
+    assert out.startswith("<p>so <math ") and "genai-math-nowrap" not in out

@@ -41,13 +41,14 @@ from genai_notes.engine.files import (
     versions,
 )
 from genai_notes.engine.memo import Memo
+from genai_notes.engine.problems import KIND as PROBLEM
 from genai_notes.engine.tinymodel import ModelArtefact, ModelError
 from genai_notes.engine.typeset import as_html, as_tex, format_value
 from genai_notes.engine.walkthroughs import KIND as WALKTHROUGH
 from genai_notes.engine.walkthroughs import WalkthroughBlock, parse_walkthrough, walkthrough_html
 from genai_notes.figures import blocks, catalogue, registry
-from genai_notes.figures.base import Table
-from genai_notes.figures.html import figure_html, table_csv, table_html
+from genai_notes.figures.blocks import KIND as FIGURE
+from genai_notes.figures.html import figure_html, marks_json, table_csv, table_html
 
 if TYPE_CHECKING:
     from genai_notes.tinylm.config import Hyperparameters
@@ -79,6 +80,11 @@ class Settings:
         retrain_model: Retrain the tiny model when the notes changed (``mkdocs build``), or
             keep the last trained one (``mkdocs serve``); see ``engine.tinymodel``.
         model_hyperparameters: The tiny model's (None: the notes' model; tests use smaller).
+        markdown: Converts Markdown to HTML as the site's pages are (its extensions and their
+            settings): a problem is converted on its own, memoised by its text, and joins its
+            page as HTML. None: problems join their page as Markdown.
+        markdown_stamp: What ``markdown``'s output depends on besides the text (settings,
+            library versions, the files it may include): the stamp of its memo.
     """
 
     cache_dir: Path
@@ -91,6 +97,8 @@ class Settings:
     model_cache_dir: Path | None = None
     retrain_model: bool = True
     model_hyperparameters: Hyperparameters | None = None
+    markdown: Callable[[str], str] | None = None
+    markdown_stamp: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,7 +175,8 @@ class Build:
         """Read the glossary, load the figure modules and the memos."""
         self.settings = settings
         self.pool = pool
-        self.warn = warn
+        self._warn = warn
+        self.warnings = 0
         self.stats = Stats()
         self.pages: dict[str, PageState] = {}
         self.cache = FigureCache(settings.cache_dir)
@@ -185,6 +194,10 @@ class Build:
         self._math = self._memo("mathml", _math_stamp(self._imports))
         tables = import_closure(["genai_notes.figures.html"], self._imports)
         self._tables = self._memo("tables", digest(tables))
+        self._converted = self._memo("markdown", digest([], settings.markdown_stamp))
+        # Whole problems as HTML: their numbers, their conversion and this file's rendering.
+        problems_stamp = digest([Path(__file__)], self._numbers.stamp, settings.markdown_stamp)
+        self._problems = self._memo("problems", problems_stamp)
         self._terms, problems = glossary.read_glossary(
             settings.glossary_path.read_text(encoding="utf-8")
         )
@@ -199,6 +212,11 @@ class Build:
         self._model: ModelArtefact | ModelError | None = None
         self._weights_script: str | None = None
 
+    def warn(self, message: str) -> None:
+        """Report an author's mistake (and count it: what warned is never memoised)."""
+        self.warnings += 1
+        self._warn(message)
+
     @property
     def figures(self) -> dict[str, registry.FigureDef]:
         """The registered figures, imported when first needed."""
@@ -210,8 +228,8 @@ class Build:
                 )
         return self._figures
 
-    @property
-    def _namespace(self) -> Namespace:
+    def _science(self) -> Namespace:
+        """The namespace of computed numbers, made on first use (a warm build needs none)."""
         if self._namespace_loaded is None:
             self._namespace_loaded = Namespace.science()
         return self._namespace_loaded
@@ -233,15 +251,10 @@ class Build:
         if glossary.MARKER in markdown:
             markdown = markdown.replace(glossary.MARKER, self._glossary_html())
         state.where.line_map[:] = range(1, markdown.count("\n") + 2)
-        if self.settings.figures:
-            if catalogue.MARKER in markdown:
-                markdown = self._insert_catalogue(state, markdown)
-            markdown = self._figure_blocks(state, markdown, len(self.pages))
-            markdown = self._figure_blocks(state, markdown, len(self.pages), WALKTHROUGH)
+        if self.settings.figures and catalogue.MARKER in markdown:
+            markdown = self._insert_catalogue(state, markdown)
         state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
-        markdown = problem_blocks.swap_blocks(
-            markdown, state.where, self.warn, lambda: self._namespace, state.problems, self._numbers
-        )
+        markdown = self._swap_blocks(state, markdown, len(self.pages))
         markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
         return markdown
 
@@ -266,23 +279,44 @@ class Build:
             line_map[index : index + 1] = [line_map[index]] * len(inserted)
         return "\n".join(lines)
 
-    def _figure_blocks(
-        self, state: PageState, markdown: str, number: int, kind: str = "figure"
-    ) -> str:
-        try:
-            raws = list(blocks.find_blocks(markdown, kind=kind))
-        except blocks.BlockError as exc:
-            self.warn(f"{state.where.at(exc.line or 1)}: {exc}")
-            return markdown
-        lines = markdown.splitlines()
-        place = self._place_figure if kind == "figure" else self._place_walkthrough
-        for raw in reversed(raws):
+    def _swap_blocks(self, state: PageState, markdown: str, number: int) -> str:
+        """The page's figure, walkthrough and problem blocks, found in one pass and swapped:
+        figures and walkthroughs for tokens, problems for their Markdown."""
+        kinds = (FIGURE, WALKTHROUGH, PROBLEM) if self.settings.figures else (PROBLEM,)
+        raws, error = blocks.scan_blocks(markdown, kinds)
+        if error is not None:
+            self.warn(f"{state.where.at(error.line or 1)}: {error}")
+        fragments, where = state.problems, state.where
+        assert fragments is not None
+        convert = self._markdown if self.settings.markdown is not None else None
+
+        def computed(slot: slot_tokens.Slot, context: slot_tokens.Context) -> str:
+            return self._render_slot(state, slot, context)
+
+        def problem(raw: blocks.RawBlock) -> list[tuple[str, int]]:
+            key = raw.body
+            found = self._problems.get(key) if convert is not None else None
+            if found is not None:
+                problem_id, markup = json.loads(found)
+                reused = problem_blocks.reuse(raw, fragments, problem_id, markup)
+                if reused is not None:
+                    return reused.lines
+            before = self.warnings
+            placed = problem_blocks.place_block(
+                raw, where, self.warn, self._science, fragments, self._numbers, convert, computed
+            )
+            if placed.html is not None and self.warnings == before:
+                self._problems.put(key, json.dumps([placed.id, placed.html]))
+            return placed.lines
+
+        # in page order: a repeated problem id names the first use
+        placed = [(raw, problem(raw)) for raw in raws if raw.kind == PROBLEM]
+        for raw in reversed([raw for raw in raws if raw.kind != PROBLEM]):
             token = f"GNXF{number:04d}N{len(state.figures):05d}Z"
+            place = self._place_figure if raw.kind == FIGURE else self._place_walkthrough
             state.figures.append(place(state, raw, token))
-            lines[raw.start : raw.end] = [f"{raw.indent}{token}"]
-            line_map = state.where.line_map
-            line_map[raw.start : raw.end] = [line_map[raw.start]]
-        return "\n".join(lines) + "\n"
+            placed.append((raw, [(f"{raw.indent}{token}", raw.start + 1)]))
+        return blocks.splice(markdown, placed, state.where.line_map) if placed else markdown
 
     def _place_figure(self, state: PageState, raw: blocks.RawBlock, token: str) -> Placement:
         try:
@@ -514,7 +548,7 @@ class Build:
             )
         if "\\(" not in title:
             return title
-        return mathml.render_heading_math(title, lambda e: self._math_error(state, e))
+        return mathml.render_heading_math(title, lambda e: self._math_error(state, e), self._mathml)
 
     def _fill_numbers(self, state: PageState, page_html: str) -> str:
         return slot_tokens.fill(
@@ -548,7 +582,7 @@ class Build:
             return cached
         expression, _, spec = body.partition("|")
         try:
-            text = format_value(evaluate(expression, self._namespace), spec.strip())
+            text = format_value(evaluate(expression, self._science()), spec.strip())
         except ExpressionError as exc:
             self.warn(
                 f"{where.at(line, column or slot.column)}: computed number "
@@ -557,6 +591,15 @@ class Build:
             return None
         self._numbers.put(body, text)
         return text
+
+    def _markdown(self, text: str) -> str:
+        """HTML of Markdown converted on its own, from the memo when it was converted before."""
+        found = self._converted.get(text)
+        if found is None:
+            assert self.settings.markdown is not None
+            found = self.settings.markdown(text)
+            self._converted.put(text, found)
+        return found
 
     def _mathml(self, tex: str, display: bool) -> str:
         key = ("D" if display else "I") + tex
@@ -602,7 +645,8 @@ class Build:
 
     def save(self) -> None:
         """Keep the memos for the next build (after the figures are in their pages)."""
-        for memo in (self._numbers, self._math, self._imports, self._blocks, self._tables):
+        memos = (self._numbers, self._math, self._imports, self._blocks, self._tables)
+        for memo in (*memos, self._converted, self._problems):
             memo.save()
 
     def prune(self) -> int:
@@ -633,8 +677,8 @@ class Build:
                 for v in VARIANTS
             }
             sizes = (entry.size, entry.phone_size)
-        csv_url = url_for(f"{ASSETS}/{key}.csv", None, self._table_text("csv", entry.table))
-        placeholder = self._table_text("html", entry.table)
+        csv_url = url_for(f"{ASSETS}/{key}.csv", None, self._rendered("csv", entry))
+        placeholder = self._rendered("html", entry)
         if images is not None:
             # Hundreds of rows of plotted numbers would double the search plugin's work and add
             # nothing a reader searches for: the table joins the page after indexing.
@@ -650,16 +694,22 @@ class Build:
             anchor=block.id,
             data_table=placeholder,
             marks=entry.marks if images is not None else None,
+            marks_script=self._rendered("marks", entry) if images and entry.marks else None,
         )
 
-    def _table_text(self, kind: str, table: Table) -> str:
-        """A data table as HTML or CSV, rendered again when the table or its code changes."""
-        data = json.dumps([kind, table.columns, table.rows, table.formats], sort_keys=True)
-        key = hashlib.sha256(data.encode()).hexdigest()
-        found = self._tables.get(key)
+    def _rendered(self, kind: str, entry: Entry) -> str:
+        """An entry's data table as HTML or CSV, or its marks as JSON (``kind``: ``html``,
+        ``csv`` or ``marks``), rendered again only when the entry's manifest or the rendering
+        code changed (the memo's stamp)."""
+        key = f"{kind}:{entry.digest}"
+        found = self._tables.get(key) if entry.digest else None
         if found is None:
-            found = table_html(table) if kind == "html" else table_csv(table)
-            self._tables.put(key, found)
+            if kind == "marks":
+                found = marks_json(entry.table, entry.marks)
+            else:
+                found = table_html(entry.table) if kind == "html" else table_csv(entry.table)
+            if entry.digest:
+                self._tables.put(key, found)
         return found
 
     def _defer(self, markup: str) -> str:

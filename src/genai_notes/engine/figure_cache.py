@@ -56,12 +56,15 @@ class Entry:
         marks: Where each table row was plotted, in the wide (``""``) and phone
             (``"phone-"``) drawing; empty when the figure has no line, scatter or bar whose
             values are rows of its table (it is then not explorable).
+        digest: SHA-256 of the manifest it was read from ("" for an entry not read from
+            disk): what is rendered from the table and marks can be memoised under it.
     """
 
     table: Table
     size: tuple[float, float] | None
     phone_size: tuple[float, float] | None
     marks: dict[str, Marks] = field(default_factory=dict)
+    digest: str = field(default="", compare=False)
 
     def to_json(self, hashes: Mapping[str, str], stats: Mapping[str, list[int]]) -> str:
         """The manifest text, with the hash, size and mtime of each SVG variant."""
@@ -103,6 +106,7 @@ class Entry:
                 _size(data["size"]),
                 _size(data["phone_size"]),
                 {str(k): Marks.from_data(v) for k, v in data["marks"].items()},
+                hashlib.sha256(text.encode()).hexdigest(),
             )
             hashes = {str(k): str(v) for k, v in data["svgs"].items()}
             stats = {str(k): [int(n) for n in v] for k, v in data.get("stats", {}).items()}

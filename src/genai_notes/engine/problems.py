@@ -22,13 +22,16 @@ An author writes, anywhere a fence may stand (top level, in an admonition or a t
     ```
 
 :func:`swap_blocks` reads and checks every block of a page (keys, unit, every expression
-evaluated, no wrong answer graded as right, ids unique) and puts Markdown in its place: the
-question, hints, feedback and solution stay Markdown at the block's indentation, so the page's
-own Markdown renders them (math and ``{{ }}`` included) inside admonitions too; the markup
-around them (the form, the ``data-*`` attributes) travels as one-line tokens that :func:`fill`
-replaces after Markdown. The worked solution is marked so :func:`solutions` can copy it into the
-Solutions appendix. Every author mistake becomes a message ``docs/PAGE.md:LINE:COL: problem``
-and an error box; nothing here raises for bad content. No MkDocs here.
+evaluated, no wrong answer graded as right, ids unique). The question, hints, feedback and
+solution are Markdown; the markup around them (the form, the ``data-*`` attributes) travels as
+one-line tokens that :func:`fill` replaces after Markdown. Given a converter (the site's own
+Markdown, memoised by the build), the whole problem is converted on its own and its ``{{ }}``
+computed at once, and one token stands for it in the page; without one, or when its text needs
+the page (links, footnotes), its Markdown goes into the page at the block's indentation, so the
+page's Markdown renders it (math and ``{{ }}`` included) inside admonitions too. The worked
+solution is marked so :func:`solutions` can copy it into the Solutions appendix. Every author
+mistake becomes a message ``docs/PAGE.md:LINE:COL: problem`` and an error box; nothing here
+raises for bad content. No MkDocs here.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from genai_notes.engine import slots as slot_tokens
 from genai_notes.engine import units
 from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
 from genai_notes.engine.files import TextMemo
@@ -51,6 +55,8 @@ from genai_notes.engine.suggest import did_you_mean
 from genai_notes.engine.typeset import format_value
 from genai_notes.figures import blocks
 
+KIND = "problem"
+"""The fence's info word: ```problem."""
 KEYS = {
     "id": True,
     "title": True,
@@ -75,6 +81,18 @@ MAX_ITEMS = 12
 """Hints, steps or mistakes a problem may have."""
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOKEN = re.compile(r"<p>(?P<alone>GNXP\d{4}N\d{5}Z)</p>|(?P<inline>GNXP\d{4}N\d{5}Z)")
+"""A token of :class:`Fragments` alone in a paragraph (the paragraph goes too) or inline."""
+_LOCAL_PREFIX = "GNXP9999N"
+"""Tokens of the markup inside one problem converted on its own (filled before it joins a page)."""
+_NUMBER_PREFIX = "GNXQ0000N"
+"""Tokens of the ``{{ }}`` of one problem converted on its own (computed before it joins a page)."""
+_NEEDS_PAGE = re.compile(r"\]\(|\]\[|^[ \t]*\[[^\]]+\]:|\[\^|<a\b", re.MULTILINE | re.IGNORECASE)
+"""Markdown that only the page can render right: links (the site rewrites them), references
+and footnotes."""
+Convert = Callable[[str], str]
+"""Markdown to HTML, as the site's pages are converted."""
+RenderNumber = Callable[[slot_tokens.Slot, slot_tokens.Context], str]
+"""The HTML of one ``{{ }}`` (its line and column in the page's Markdown), or an error mark."""
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _SOLUTION = re.compile(
     r'<details class="genai-problem-solution" data-for="(?P<id>[a-z0-9-]+)" '
@@ -508,35 +526,63 @@ def swap_blocks(
     mistake goes to ``warn`` as ``docs/PAGE.md:LINE:COL: problem block ...`` and becomes an
     error box.
     """
-    try:
-        raws = list(blocks.find_blocks(markdown, kind="problem"))
-    except blocks.BlockError as exc:
-        warn(f"{where.at(exc.line or 1)}: problem block: {exc}")
-        return markdown
-    if not raws:
-        return markdown
-    lines = markdown.split("\n")
-    line_map = where.line_map
-    placed: list[tuple[blocks.RawBlock, list[tuple[str, int]]]] = []
-    for raw in raws:
-        placed.append((raw, _place(raw, where, warn, namespace, fragments, memo)))
-    for raw, new in reversed(placed):
-        lines[raw.start : raw.end] = [text for text, _ in new]
-        line_map[raw.start : raw.end] = [
-            line_map[n - 1] if 1 <= n <= len(line_map) else n for _, n in new
-        ]
-    return "\n".join(lines)
+    raws, error = blocks.scan_blocks(markdown, (KIND,))
+    if error is not None:
+        warn(f"{where.at(error.line or 1)}: problem block: {error}")
+    placed = [
+        (raw, place_block(raw, where, warn, namespace, fragments, memo).lines) for raw in raws
+    ]
+    return blocks.splice(markdown, placed, where.line_map) if placed else markdown
 
 
-def _place(
+@dataclass(frozen=True)
+class PlacedProblem:
+    """What replaces one problem block in its page.
+
+    Attributes:
+        lines: The Markdown lines, each with its line in the input.
+        id: The problem's id (None: the block did not check).
+        html: The whole problem as HTML when it was converted on its own (then ``lines``
+            hold one token for it), else None.
+    """
+
+    lines: list[tuple[str, int]]
+    id: str | None = None
+    html: str | None = None
+
+
+def reuse(
+    raw: blocks.RawBlock, fragments: Fragments, problem_id: str, markup: str
+) -> PlacedProblem | None:
+    """A problem converted by an earlier build (its id and HTML from a memo) placed again;
+    None when its id is already used in the page (:func:`place_block` then says so)."""
+    if problem_id in fragments.ids:
+        return None
+    fragments.ids[problem_id] = raw.start + 1
+    return PlacedProblem(_token_lines(raw, fragments.token(markup)), problem_id, markup)
+
+
+def _token_lines(raw: blocks.RawBlock, token: str) -> list[tuple[str, int]]:
+    """One token in a paragraph of its own, at the block's indentation."""
+    line = raw.start + 1
+    return [("", line), (f"{raw.indent}{token}", line), ("", line)]
+
+
+def place_block(
     raw: blocks.RawBlock,
     where: Where,
     warn: Warn,
     namespace: Callable[[], Namespace],
     fragments: Fragments,
     memo: TextMemo | None,
-) -> list[tuple[str, int]]:
-    """The Markdown lines (each with its line in the input) that replace one block."""
+    convert: Convert | None = None,
+    number: RenderNumber | None = None,
+) -> PlacedProblem:
+    """What replaces one problem block: Markdown lines, or one token for its HTML when
+    ``convert`` and ``number`` are given (see the module's docstring).
+
+    Blocks of a page are placed in their order, so that a repeated id names the first use.
+    """
     column = len(raw.indent) + 1
     try:
         problem = _read_memoised(raw, namespace, memo)
@@ -551,12 +597,38 @@ def _place(
         message = f"{where.at(exc.line, max(exc.column, column))}: problem block{name}: {exc}"
         warn(message)
         token = fragments.token(error_box(message))
-        return [(f"{raw.indent}{token}", raw.start + 1)]
+        return PlacedProblem([(f"{raw.indent}{token}", raw.start + 1)])
     fragments.ids[problem.id] = raw.start + 1
-    return [
+    if convert is not None and number is not None:
+        converted = _converted(problem, raw, convert, number)
+        if converted is not None:
+            lines = _token_lines(raw, fragments.token(converted))
+            return PlacedProblem(lines, problem.id, converted)
+    lines = [
         (f"{raw.indent}{text}" if text else "", n)
         for text, n in markdown_of(problem, fragments, raw.start + 1)
     ]
+    return PlacedProblem(lines, problem.id)
+
+
+def _converted(
+    problem: Problem, raw: blocks.RawBlock, convert: Convert, number: RenderNumber
+) -> str | None:
+    """The problem as HTML, converted on its own, its numbers computed (None: its text needs
+    the page's Markdown)."""
+    local = Fragments(_LOCAL_PREFIX)
+    lines = markdown_of(problem, local, raw.start + 1)
+    text = "\n".join(line for line, _ in lines)
+    if _NEEDS_PAGE.search(text):
+        return None
+    marked, found = slot_tokens.protect(text, _NUMBER_PREFIX)
+
+    def render(slot: slot_tokens.Slot, context: slot_tokens.Context) -> str:
+        line = lines[slot.line - 1][1] if 1 <= slot.line <= len(lines) else raw.start + 1
+        placed = dataclasses.replace(slot, line=line, column=slot.column + len(raw.indent))
+        return number(placed, context)
+
+    return slot_tokens.fill(fill(convert(marked), local), found, render)
 
 
 def _block_id(raw: blocks.RawBlock) -> str:

@@ -6,26 +6,45 @@ Every number drawn here comes from :mod:`genai_notes.science.retrieval` and
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
+from genai_notes.figures.style import finished, is_phone
+from genai_notes.numbers import format_number
 from genai_notes.science import deployment, retrieval
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from genai_notes.figures.style import Theme
 
 
-def _count(n: float) -> str:
+def _count(n: float, spec: str = ".4g") -> str:
     """A vector count as people say it: 2.1e7 -> ``21M``."""
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if n >= size:
-            return f"{n / size:.4g}{suffix}"
-    return f"{n:.4g}"
+            return f"{format(n / size, spec)}{suffix}"
+    return format(n, spec)
 
 
 # --- Vector-index memory ---------------------------------------------------------------------
+
+
+def _vector_tick(value: float, _position: object = None) -> str:
+    """Vector counts at powers of ten (100K, 1M, 1B), other ticks blank."""
+    if value <= 0 or not math.isclose(math.log10(value) % 1, 0, abs_tol=1e-9):
+        return ""
+    return _count(value)
+
+
+def _gb_tick(value: float, _position: object = None) -> str:
+    """Memory at powers of ten as a plain amount (0.01, 1, 1,000), other ticks blank."""
+    if value <= 0 or not math.isclose(math.log10(value) % 1, 0, abs_tol=1e-9):
+        return ""
+    return format_number(value, ",.0f" if value >= 1 else ".1g")
 
 
 @figure("applications.index_memory")
@@ -34,16 +53,22 @@ def index_memory(
     dim: Annotated[int, Range(8, 16384)] = 768,
     hnsw_m: Annotated[int, Range(4, 128)] = 32,
     pq_m: Annotated[int, Range(1, 1024)] = 64,
+    memory_gb: Annotated[float | None, Range(1.0, 100000.0)] = 64.0,
 ) -> FigureResult:
-    """Memory of a flat, an HNSW and an IVF-PQ index over the same fp32 embeddings.
+    """Memory of a flat, an HNSW and an IVF-PQ index against the size of the collection,
+    and the most vectors each holds in a given memory.
 
     Args:
-        n_vectors: Number of embedded chunks (21M is the Wikipedia split of the RAG paper).
-        dim: Embedding dimensions.
+        n_vectors: Number of embedded chunks marked on the lines (21M is the Wikipedia split of
+            the RAG paper).
+        dim: Embedding dimensions (fp32 components).
         hnsw_m: HNSW's M, links per node on the upper layers (2M on the bottom layer).
         pq_m: Sub-vectors of the product quantizer, one byte of code each.
+        memory_gb: The memory of one machine in GB, drawn as a line with the most vectors each
+            index holds in it; null for no line.
     """
     names = ["Flat (exact)", f"HNSW, M = {hnsw_m}", f"IVF-PQ, {pq_m} one-byte codes"]
+    short = ["Flat", "HNSW", "IVF-PQ"]
     per_vector = [
         retrieval.flat_bytes_per_vector(dim),
         retrieval.hnsw_bytes_per_vector(dim, hnsw_m),
@@ -51,37 +76,106 @@ def index_memory(
     ]
     gb = [n_vectors * b / 1e9 for b in per_vector]
     gb_col = f"memory (GB) for {_count(n_vectors)} vectors"
-    table = Table.from_columns(
-        {"index": names, "bytes per vector": per_vector, gb_col: gb},
-        formats={"bytes per vector": ",.0f", gb_col: ",.3g"},
-    )
-
-    short = ["Flat", f"HNSW, M={hnsw_m}", f"IVF-PQ, {pq_m} B"]
+    columns: dict[str, Sequence[str | float]] = {
+        "index": names,
+        "bytes per vector": per_vector,
+        gb_col: gb,
+    }
+    formats = {"bytes per vector": ",.0f", gb_col: ",.3g"}
+    most: list[float] = []
+    if memory_gb is not None:
+        most = [retrieval.vectors_that_fit(memory_gb * 1e9, b) for b in per_vector]
+        columns[f"most vectors in {format_number(memory_gb)} GB"] = most
+        formats[f"most vectors in {format_number(memory_gb)} GB"] = ".3g"
+    table = Table.from_columns(columns, formats=formats)
 
     def draw(fig: Figure, theme: Theme) -> None:
-        narrow = fig.get_figwidth() < 5.0  # the phone drawing: shorter labels
-        ax = fig.add_subplot()
-        y = [2, 1, 0]
-        ax.barh(y, gb, height=0.6, color=[theme.series[0], theme.series[1], theme.series[2]])
-        for yi, value, each in zip(y, gb, per_vector, strict=True):
-            ax.text(
-                value,
-                yi,
-                f"  {value:,.3g} GB" if narrow else f"  {value:,.3g} GB ({each:,.0f} bytes each)",
-                va="center",
-                color=theme.text,
-            )
-        ax.set_yticks(y, short if narrow else names)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlim(0, max(gb) * 1.9)
-        ax.set_xlabel(
-            f"memory for {_count(n_vectors)} vectors (GB)"
-            if narrow
-            else f"index memory for {_count(n_vectors)} vectors of {dim} dimensions (GB)"
-        )
-        ax.grid(axis="y", visible=False)
+        from matplotlib.ticker import FuncFormatter
 
-    return FigureResult(table, draw, width=7.0, height=2.8, phone_height=3.2)
+        ax = fig.add_subplot()
+        lo = min(1e5, n_vectors / 3)
+        hi = max(1e10, n_vectors * 3, *most)
+        colours = theme.series[:3]
+        for index, (label, each, colour) in enumerate(zip(short, per_vector, colours, strict=True)):
+            ax.plot([lo, hi], [lo * each / 1e9, hi * each / 1e9], color=colour, lw=2.0)
+            ax.plot(  # a ring, so the collection's point reads apart from a crossing dot
+                [n_vectors],
+                [gb[index]],
+                "o",
+                mfc=theme.background,
+                mec=colour,
+                mew=1.6,
+                ms=9,
+                zorder=4,
+            )
+            ax.annotate(
+                label,
+                (hi, hi * each / 1e9),
+                xytext=(4, 5 if index == 1 else -5 if index == 0 else 0),
+                textcoords="offset points",
+                va="center",
+                color=colour,
+                fontweight="bold",
+            )
+        if memory_gb is not None:
+            _memory_line(ax, memory_gb, most, colours, theme, phone=is_phone(fig))
+        ax.axvline(n_vectors, color=theme.muted, lw=1.0, ls=":", zorder=0.5)
+        ax.annotate(
+            _count(n_vectors),
+            (n_vectors, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            color=theme.muted,
+        )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo * min(per_vector) / 1e9 / 2, hi * max(per_vector) / 1e9 * 2)
+        for axis, tick in ((ax.xaxis, _vector_tick), (ax.yaxis, _gb_tick)):
+            axis.set_major_formatter(FuncFormatter(tick))
+            axis.set_minor_formatter(FuncFormatter(lambda _v, _p=None: ""))
+        ax.set_xlabel(f"vectors of {dim} dimensions (log scale)")
+        ax.set_ylabel("index memory (GB, log scale)")
+        ax.grid(which="minor", visible=False)
+
+    return FigureResult(table, finished(draw), width=7.0, height=4.2, phone_height=4.6)
+
+
+def _memory_line(
+    ax: Axes,
+    memory_gb: float,
+    most: list[float],
+    colours: Sequence[str],
+    theme: Theme,
+    *,
+    phone: bool,
+) -> None:
+    """The machine's memory as a dashed line, with a dot and the count where each index's
+    line crosses it; the flat and HNSW counts sit on either side of the line, as they are close."""
+    ax.axhline(memory_gb, color=theme.text, lw=1.0, ls="--", zorder=0.5)
+    ax.annotate(
+        f"{format_number(memory_gb)} GB" + ("" if phone else " of memory"),
+        (0.0, memory_gb),
+        xycoords=("axes fraction", "data"),
+        xytext=(3, -3),  # below the line: the lines are far below it on the left
+        textcoords="offset points",
+        va="top",
+        color=theme.text,
+    )
+    placements = (((5, -5), "left", "top"), ((-5, 5), "right", "bottom"), ((5, -5), "left", "top"))
+    for count, colour, (offset, ha, va) in zip(most, colours, placements, strict=True):
+        ax.plot([count], [memory_gb], "o", color=colour, mec=theme.text, mew=0.8, ms=5, zorder=5)
+        ax.annotate(
+            _count(count, ".3g"),
+            (count, memory_gb),
+            xytext=offset,
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            color=colour,
+            bbox={"facecolor": theme.background, "edgecolor": "none", "pad": 0.3},
+        )
 
 
 # --- Bits per weight of group-wise quantization --------------------------------------------

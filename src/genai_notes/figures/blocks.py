@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import reprlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,8 @@ import yaml
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 # libyaml's loader when PyYAML was built with it: the same documents, several times faster.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+KIND = "figure"
+"""The fence's info word: ```figure."""
 KEYS = {"name": True, "params": False, "caption": True, "alt": True, "id": False}
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -69,28 +71,43 @@ class FigureBlock:
 
 @dataclass(frozen=True)
 class RawBlock:
-    """A figure block's place in the Markdown: lines [start, end) and its indentation."""
+    """A block's place in the Markdown: lines [start, end), its indentation, its YAML body
+    and its kind (the fence's info word: ``figure``, ``walkthrough``, ``problem``...)."""
 
     start: int
     end: int
     indent: str
     body: str
+    kind: str = KIND
 
 
-def find_blocks(markdown: str, kind: str = "figure") -> Iterator[RawBlock]:
+def find_blocks(markdown: str, kind: str = KIND) -> Iterator[RawBlock]:
     """Yield each ```KIND fence (``figure``, ``problem``, ...) that Markdown reads as a fence:
-    its 0-based line span, indentation and YAML body.
-
-    A fence inside another fence or in an indented code block (after a blank line, four spaces
-    deeper than its container: the page, an admonition, a tab, a list item) is text to
-    Python-Markdown and SuperFences, and is left alone; so is a fence in an HTML comment that
-    opens on its own line (a block commented out).
+    its 0-based line span, indentation and YAML body (see :func:`scan_blocks`).
 
     Raises:
         BlockError: A fence of that kind that is never closed (the message names its line).
     """
-    lines = markdown.splitlines()
+    found, error = scan_blocks(markdown, (kind,))
+    yield from found
+    if error is not None:
+        raise error
+
+
+def scan_blocks(markdown: str, kinds: Collection[str]) -> tuple[list[RawBlock], BlockError | None]:
+    """Every fence of one of ``kinds`` that Markdown reads as a fence, in one pass, in order;
+    and the error that stopped the scan, if any.
+
+    A fence inside another fence or in an indented code block (after a blank line, four spaces
+    deeper than its container: the page, an admonition, a tab, a list item) is text to
+    Python-Markdown and SuperFences, and is left alone; so is a fence in an HTML comment that
+    opens on its own line (a block commented out). A fence of one of ``kinds`` that is never
+    closed ends the scan with a :class:`BlockError` naming its line; the blocks before it are
+    returned all the same.
+    """
+    lines = markdown.split("\n")  # as Python-Markdown splits
     context = _Context()
+    found: list[RawBlock] = []
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -101,17 +118,39 @@ def find_blocks(markdown: str, kind: str = "figure") -> Iterator[RawBlock]:
         assert match is not None
         fence = match.group("fence")
         end = _closing(lines, index, fence)
-        if match.group("info") != kind:
+        kind = match.group("info")
+        if kind not in kinds:
             index = len(lines) if end is None else end + 1  # an unclosed fence runs to the end
             context.after_block()
             continue
         if end is None:
-            raise BlockError(f"the {kind} block is never closed with {fence}", index + 1)
+            return found, BlockError(f"the {kind} block is never closed with {fence}", index + 1)
         indent = match.group("indent")
         body = "\n".join(line.removeprefix(indent) for line in lines[index + 1 : end])
-        yield RawBlock(index, end + 1, indent, body)
+        found.append(RawBlock(index, end + 1, indent, body, kind))
         index = end + 1
         context.after_block()
+    return found, None
+
+
+def splice(
+    markdown: str,
+    replaced: Sequence[tuple[RawBlock, Sequence[tuple[str, int]]]],
+    line_map: list[int],
+) -> str:
+    """``markdown`` with the lines of each block replaced by new lines.
+
+    Each new line comes with the 1-based line of ``markdown`` it stands for; ``line_map``
+    (the source line of each line of ``markdown``) is changed in step, so messages about the
+    new lines still name the author's line. The blocks must not overlap.
+    """
+    lines = markdown.split("\n")
+    for raw, new in sorted(replaced, key=lambda pair: pair[0].start, reverse=True):
+        lines[raw.start : raw.end] = [text for text, _ in new]
+        line_map[raw.start : raw.end] = [
+            line_map[n - 1] if 1 <= n <= len(line_map) else n for _, n in new
+        ]
+    return "\n".join(lines)
 
 
 _CONTAINER = re.compile(
@@ -122,6 +161,7 @@ _CONTAINER = re.compile(
 """A line that opens a block whose content is indented by four: an admonition (``!!!``,
 ``???``), a tab (``===``), a list item, a footnote or a definition."""
 _TAB = 4
+_FENCE_CHARS = ("`", "~")
 
 
 class _Context:
@@ -141,10 +181,13 @@ class _Context:
         if self.comment:
             self.comment = "-->" not in line
             return False
-        if not line.strip():
+        text = line.lstrip()
+        if not text:
             self.blank = True
             return False
-        indent = len(line.expandtabs(_TAB)) - len(line.expandtabs(_TAB).lstrip())
+        indent = len(line) - len(text)
+        if "\t" in line[:indent]:
+            indent = len(line[:indent].expandtabs(_TAB))
         after_blank, self.blank = self.blank, False
         while self.containers and indent < self.containers[-1] and after_blank:
             self.containers.pop()
@@ -155,7 +198,6 @@ class _Context:
         if indent >= base + _TAB and after_blank:
             self.code = True  # deeper than its container after a blank line: indented code
             return False
-        text = line.lstrip()
         if text.startswith("<!--") and "-->" not in text:
             self.comment = True
             return False
@@ -169,7 +211,7 @@ class _Context:
             self.in_list = is_list
             self.blank = not is_list  # a title line holds no text: its content starts afresh
             return False
-        return _FENCE.match(line) is not None
+        return text[:1] in _FENCE_CHARS and _FENCE.match(line) is not None
 
     def after_block(self) -> None:
         """A fence just closed: the next line follows it directly."""

@@ -26,7 +26,7 @@ from genai_notes.figures._drawing import (
 )
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
-from genai_notes.figures.style import finished, is_phone, sizes
+from genai_notes.figures.style import ROOT, finished, is_phone, sizes
 from genai_notes.numbers import format_number
 from genai_notes.science.sampling import softmax
 
@@ -522,7 +522,8 @@ def _draw_attention(
         out.tick_params(axis="y", labelleft=False, length=0)
     if n > 4:
         ax.tick_params(axis="x", labelrotation=45)
-    formula = r"$\mathrm{softmax}(QK^\top / \sqrt{d_k})$"
+    # the radical as a glyph: mathtext's \sqrt draws its sign in a STIX font the reader lacks
+    formula = r"$\mathrm{softmax}(QK^\top /" + ROOT + r"d_k)$"
     ax.set_title(f"weights = {formula}")
     out.set_title(r"output = weights $\cdot\ V$")
 

@@ -111,6 +111,7 @@ def figure_html(
     anchor: str | None,
     data_table: str | None = None,
     marks: Mapping[str, Marks] | None = None,
+    marks_script: str | None = None,
 ) -> str:
     """A ``<figure>``: the drawing in each palette (or the table itself), caption, data block.
 
@@ -130,6 +131,8 @@ def figure_html(
         marks: Where each table row was plotted in the wide (``""``) and phone (``"phone-"``)
             drawing; when given, the figure is explorable (``data-explorable``, focusable,
             its marks beside the drawing as JSON for ``explorable.js``).
+        marks_script: That JSON as :func:`marks_json` rendered it already (a build memoises
+            it); default: rendered here.
     """
     ident = f' id="{html.escape(anchor)}"' if anchor else ""
     download = (
@@ -156,7 +159,7 @@ def figure_html(
         explorable = ' data-explorable tabindex="0"'
         script = (
             '<script type="application/json" class="genai-marks">'
-            f"{marks_json(table, marks)}</script>"
+            f"{marks_json(table, marks) if marks_script is None else marks_script}</script>"
         )
     # figcaption must be the figure's first or last child, so the data block follows it.
     return (

@@ -17,9 +17,12 @@ from genai_notes.numbers import format_number
 from genai_notes.science import formats, memory, units
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
+    from matplotlib.ticker import Formatter
 
     from genai_notes.figures.style import Theme
 
@@ -66,63 +69,159 @@ def _format_columns(n_params: float) -> dict[str, list[float]]:
     }
 
 
-def _format_table(n_params: float, columns: dict[str, list[float]], *, bits: bool) -> Table:
-    """Each storage format's bytes per parameter and weight memory, with its bits if ``bits``."""
+def _format_table(
+    n_params: float,
+    columns: dict[str, list[float]],
+    *,
+    bits: bool,
+    fits: dict[float, list[float]] | None = None,
+) -> Table:
+    """Each storage format's bytes per parameter and weight memory, with its bits if ``bits``
+    and, from ``fits`` (GPU memory in GB -> a count per format), the most parameters each GPU
+    holds."""
     per_param = columns["bytes per parameter"]
     gb_col, gib_col = f"memory (GB) for {_count(n_params)}", f"memory (GiB) for {_count(n_params)}"
     data: dict[str, Sequence[str | float]] = {"format": list(memory.DTYPES)}
     if bits:
         data["bits"] = [round(b * 8) for b in per_param]
     data |= {"bytes per parameter": per_param, gb_col: columns["GB"], gib_col: columns["GiB"]}
-    return Table.from_columns(
-        data,
-        formats={
-            "bytes per parameter": "g",
-            gb_col: _number_format(columns["GB"]),
-            gib_col: _number_format(columns["GiB"]),
-        },
-    )
+    formats = {
+        "bytes per parameter": "g",
+        gb_col: _number_format(columns["GB"]),
+        gib_col: _number_format(columns["GiB"]),
+    }
+    for gpu, counts in (fits or {}).items():
+        data[_gpu_heading(gpu)] = counts
+        formats[_gpu_heading(gpu)] = ".3g"
+    return Table.from_columns(data, formats=formats)
+
+
+_LINE_FORMATS = (("fp32",), ("fp16", "bf16"), ("int8",), ("int4",))
+"""The lines of :func:`weights_per_format`: fp16 and bf16 take the same bytes, so one line."""
+
+
+def _gpu_heading(gpu_gb: float) -> str:
+    return f"most parameters in {format_number(gpu_gb)} GB"
+
+
+def _decade_formatter(label: Callable[[float], str]) -> Formatter:
+    """Tick labels at powers of ten only, written by ``label`` (minor ticks blank)."""
+    import math
+
+    from matplotlib.ticker import FuncFormatter
+
+    def text(value: float, _position: object = None) -> str:
+        if value <= 0 or not math.isclose(math.log10(value) % 1, 0, abs_tol=1e-9):
+            return ""
+        return label(value)
+
+    return FuncFormatter(text)
+
+
+def _plain_amount(value: float) -> str:
+    """A power of ten as a plain amount: 0.1, 1, 10, 1,000."""
+    return format_number(value, ",.0f" if value >= 1 else ".1g")
 
 
 @figure("memory.weights_per_format")
 def weights_per_format(
     n_params: Annotated[float, N_PARAMS] = 1e9,
     unit: Literal["GB", "GiB"] = "GB",
+    gpu_memory_gb: Annotated[list[float], Range(1.0, 2000.0), Length(0, 3)] = [24.0, 80.0],  # noqa: B006
 ) -> FigureResult:
-    """Memory to store a model's weights in fp32, fp16, bf16, int8 and int4.
+    """Weight memory against model size in fp32, fp16/bf16, int8 and int4, and the largest
+    model whose weights fit in each GPU's memory.
 
     Args:
-        n_params: Number of parameters of the model (a count, e.g. 1e9 for 1B).
-        unit: Unit of the bars: decimal gigabytes (10^9 bytes) or binary gibibytes (2^30 bytes).
+        n_params: Number of parameters of the model marked on the lines (a count, e.g. 1e9).
+        unit: Unit of the memory axis: decimal gigabytes (10^9 bytes) or binary gibibytes
+            (2^30 bytes).
+        gpu_memory_gb: GPU memory sizes to draw as horizontal lines (GB, 10^9 bytes, as
+            datasheets give them).
     """
-    dtypes = list(memory.DTYPES)
     columns = _format_columns(n_params)
-    table = _format_table(n_params, columns, bits=False)
-    other = "GiB" if unit == "GB" else "GB"
+    gpus = sorted(set(gpu_memory_gb))
+    fits = {gpu: [memory.params_that_fit(gpu * 1e9, d) for d in memory.DTYPES] for gpu in gpus}
+    table = _format_table(n_params, columns, bits=False, fits=fits)
+    to_unit = units.to_gb if unit == "GB" else units.to_gib
 
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
-        y = list(range(len(dtypes)))[::-1]
-        shown = columns[unit]
-        ax.barh(y, shown, height=0.6, color=theme.colour("weights"))
         phone = is_phone(fig)
-        for yi, value, alt_value in zip(y, shown, columns[other], strict=True):
+        lo = min(1e8, n_params / 3)
+        hi = max(1e12, n_params * 3, *(f for values in fits.values() for f in values))
+        colours = theme.ramp(len(_LINE_FORMATS))[::-1]  # most bytes darkest
+        for names, colour in zip(_LINE_FORMATS, colours, strict=True):
+            per = memory.bytes_per_param(names[0])
+            ax.plot([lo, hi], [to_unit(lo * per), to_unit(hi * per)], color=colour, lw=2.0)
+            ax.plot([n_params], [to_unit(n_params * per)], "o", color=colour, ms=6, zorder=4)
             ax.annotate(
-                f"{_number(value)} {unit}" + ("" if phone else f" ({_number(alt_value)} {other})"),
-                (value, yi),
-                xytext=(6, 0),
+                " / ".join(names),
+                (hi, to_unit(hi * per)),
+                xytext=(4, 0),
                 textcoords="offset points",
                 va="center",
-                color=theme.text,
+                color=colour,
+                fontweight="bold",
             )
-        ax.set_yticks(y, dtypes)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlim(0, max(shown) * (1.45 if phone else 1.7))
-        _thousands(ax.xaxis, max(shown))
-        ax.set_xlabel(f"memory to store {_count(n_params)} parameters ({unit})")
-        ax.grid(axis="y", visible=False)
+        for gpu in gpus:
+            _gpu_crossings(ax, gpu, to_unit(gpu * 1e9), colours, theme, phone=phone)
+        ax.axvline(n_params, color=theme.muted, lw=1.0, ls=":", zorder=0.5)
+        ax.annotate(
+            _count(n_params),
+            (n_params, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            color=theme.muted,
+        )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(to_unit(lo * 0.5), to_unit(hi * 4) * 1.5)
+        ax.xaxis.set_major_formatter(_decade_formatter(_count))
+        ax.yaxis.set_major_formatter(_decade_formatter(_plain_amount))
+        ax.xaxis.set_minor_formatter(_decade_formatter(lambda _v: ""))
+        ax.yaxis.set_minor_formatter(_decade_formatter(lambda _v: ""))
+        ax.set_xlabel("parameters (log scale)")
+        ax.set_ylabel(f"weight memory ({unit}, log scale)")
+        ax.grid(which="minor", visible=False)
 
-    return FigureResult(table, finished(draw), width=7.0, height=3.0)
+    return FigureResult(table, finished(draw), width=7.0, height=4.4, phone_height=4.8)
+
+
+def _gpu_crossings(
+    ax: Axes, gpu_gb: float, level: float, colours: list[str], theme: Theme, *, phone: bool
+) -> None:
+    """One GPU's memory as a dashed line, and a dot with the parameter count where each
+    format's line crosses it."""
+    ax.axhline(level, color=theme.text, lw=1.0, ls="--", zorder=0.5)
+    ax.annotate(
+        f"{format_number(gpu_gb)} GB GPU",
+        (0.0, level),
+        xycoords=("axes fraction", "data"),
+        xytext=(3, -3),  # below the line: the lines are far below it on the left
+        textcoords="offset points",
+        va="top",
+        color=theme.text,
+    )
+    last = len(_LINE_FORMATS) - 1
+    for index, (names, colour) in enumerate(zip(_LINE_FORMATS, colours, strict=True)):
+        most = memory.params_that_fit(gpu_gb * 1e9, names[0])
+        ax.plot([most], [level], "o", color=colour, mec=theme.text, mew=0.8, ms=6, zorder=5)
+        if phone and 0 < index < last:
+            continue  # too close on a phone: the two ends, above left and below right, only
+        first = phone and index == 0
+        ax.annotate(
+            _count(most),
+            (most, level),
+            xytext=(-4, 4) if first else (4, -4),
+            textcoords="offset points",
+            ha="right" if first else "left",
+            va="bottom" if first else "top",
+            color=theme.text,
+            bbox={"facecolor": theme.background, "edgecolor": "none", "pad": 0.3},
+        )
 
 
 @figure("memory.per_format_table")
@@ -187,11 +286,13 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
     def draw(fig: Figure, theme: Theme) -> None:
         ax = fig.add_subplot()
         phone = is_phone(fig)
-        positions = (0.0, 2.9)
-        if phone:
-            positions = (0.0, 1.5)
-        for x, breakdown in zip(positions, stacks.values(), strict=True):
-            _draw_stack(ax, x, breakdown, theme, inside=phone)
+        # wide: the course's parts labelled on its left, ZeRO's on its right, so neither set
+        # of labels runs into the other bar ("Adam states (2 × fp32): 8" reached ZeRO's)
+        positions = (0.0, 1.5) if phone else (0.0, 2.0)
+        for side, (x, breakdown) in zip(
+            (-1, 1), zip(positions, stacks.values(), strict=True), strict=True
+        ):
+            _draw_stack(ax, x, breakdown, theme, inside=phone, side=side)
             per = format_number(breakdown.bytes_per_param)
             ax.text(
                 x,
@@ -208,21 +309,19 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
         zero_top = stacks["ZeRO mixed-precision Adam"].bytes_per_param
         if not phone:
             ax.text(
-                positions[1] - 0.4,
+                positions[1] + 0.47,
                 zero_top * 1.3,
-                "+ activations, not counted here:\ndepend on batch size and sequence length",
+                "+ activations, not counted\nhere: they depend on batch\nsize and sequence length",
                 ha="left",
                 va="bottom",
                 color=theme.muted,
             )
         ax.set_xticks(
             positions,
-            ["course:\nfp32 + Adam", "ZeRO: mixed-\nprecision Adam"]
-            if phone
-            else ["course: fp32 + Adam", "ZeRO: mixed-precision Adam"],
+            ["course:\nfp32 + Adam", "ZeRO: mixed-\nprecision Adam"],
         )
         ax.tick_params(axis="x", length=0)
-        ax.set_xlim(-0.7 if phone else -1.1, 2.2 if phone else 5.4)
+        ax.set_xlim(-0.7 if phone else -3.0, 2.2 if phone else 5.0)
         ax.set_ylim(0, max(b.bytes_per_param for b in stacks.values()) * 1.3)
         if phone:
             from matplotlib.patches import Patch
@@ -237,10 +336,16 @@ def training_stack(n_params: Annotated[float, N_PARAMS] = 1e9) -> FigureResult:
 
 
 def _draw_stack(
-    ax: Axes, x: float, breakdown: memory.MemoryBreakdown, theme: Theme, *, inside: bool
+    ax: Axes,
+    x: float,
+    breakdown: memory.MemoryBreakdown,
+    theme: Theme,
+    *,
+    inside: bool,
+    side: int = 1,
 ) -> None:
-    """One stacked bar, each part labelled to its right (``inside``: its bytes inside it);
-    activations hatched."""
+    """One stacked bar, each part labelled beside it, to its right (``side`` 1) or its left
+    (-1), or with its bytes inside it (``inside``); activations hatched."""
     bottom = 0.0
     for label, per_param in breakdown.per_param():
         short, concept = _TRAINING_PARTS[label]
@@ -256,10 +361,10 @@ def _draw_stack(
             hatch=hatch,
         )
         ax.text(
-            x if inside else x + 0.47,
+            x if inside else x + side * 0.47,
             bottom + per_param / 2,
             format_number(per_param) if inside else f"{short}: {format_number(per_param)}",
-            ha="center" if inside else "left",
+            ha="center" if inside else ("left" if side > 0 else "right"),
             va="center",
             color=theme.on_fill if inside else theme.text,
             bbox={"facecolor": theme.colour(concept), "edgecolor": "none", "pad": 0.5}
@@ -344,7 +449,7 @@ def bit_layouts(
         ax.set_ylim(-len(reps) * 1.5 + 0.6, 2.6)
         ax.axis("off")
 
-    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.0, phone_height=4.1)
 
 
 def _draw_bits_phone(
@@ -366,9 +471,9 @@ def _draw_bits_phone(
             ax.add_patch(
                 Rectangle((i, y - 0.5), 0.9, 1.0, facecolor=colours[field], edgecolor="none")
             )
-    _bits_legend(ax, colours, theme, ncol=2)
+    _bits_legend(ax, colours, theme, ncol=2, alpha=1.0)  # the phone's cells are solid
     ax.set_xlim(-0.2, 32.2)
-    ax.set_ylim(-len(reps) * 2.3 + 1.2, 4.6)
+    ax.set_ylim(-len(reps) * 2.3 + 1.2, 3.3)
     ax.axis("off")
 
 
@@ -407,11 +512,14 @@ def _draw_bits(
     ax.text(45.0, y, _error_text(rep.abs_error), va="center", color=theme.text, fontsize=9)
 
 
-def _bits_legend(ax: Axes, colours: tuple[str, ...], theme: Theme, ncol: int = 4) -> None:
+def _bits_legend(
+    ax: Axes, colours: tuple[str, ...], theme: Theme, ncol: int = 4, alpha: float = 0.45
+) -> None:
+    """The fields' legend, its swatches filled as the cells are (``alpha``)."""
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=c, alpha=0.45, edgecolor=c, label=label)
+        Patch(facecolor=c, alpha=alpha, edgecolor=c, label=label)
         for c, label in zip(colours, _FIELDS, strict=True)
     ]
     ax.legend(

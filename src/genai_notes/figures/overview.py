@@ -102,9 +102,9 @@ def use_cases(highlight: UseCase = "none") -> FigureResult:
             y = centre[1] + 1.2 * math.sin(angle)
             colour = theme.highlight if task == highlight else theme.blue
             _spoke_arrow(ax, centre, hub, (x, y), spoke, colour)
-            _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt, 23)}", colour, theme)
+            _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt, spoke[0])}", colour, theme)
 
-    return FigureResult(table, finished(draw), width=7.0, height=3.4, phone_height=4.6)
+    return FigureResult(table, finished(draw), width=7.0, height=3.4, phone_height=4.05)
 
 
 def _draw_use_cases_phone(fig: Figure, theme: Theme, highlight: str) -> None:
@@ -120,18 +120,35 @@ def _draw_use_cases_phone(fig: Figure, theme: Theme, highlight: str) -> None:
         x = width / 4 + 0.02 if index % 2 == 0 else 3 * width / 4 - 0.02
         y = height - 1.55 - 1.0 * (index // 2)
         colour = theme.highlight if task == highlight else theme.blue
-        _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt, 17)}", colour, theme)
+        _spoke_box(ax, (x, y), spoke, f"{task}\n{_short(prompt, spoke[0])}", colour, theme)
     # one arrow from the model down to the grid of its tasks (spokes would cross the boxes)
     top = height - 1.55 + spoke[1] / 2
     _spoke_arrow(ax, hub_centre, hub, (width / 2, top - 0.02), (0.0, 0.0), theme.blue)
 
 
-def _short(text: str, limit: int = 27) -> str:
-    """The start of an example prompt, cut at a word, in quotes."""
-    if len(text) <= limit:
-        return f"\u201c{text}\u201d"
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return f"\u201c{cut}\u2026\u201d"
+def _short(text: str, box_width: float) -> str:
+    """The start of an example prompt, cut at a word, in quotes, as wide as fits a box of
+    ``box_width`` inches with room on each side (measured in the current font size)."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font, measure = FontProperties(size=rcParams["font.size"]), TextToPath()
+    room = (box_width - 2 * _SPOKE_PAD) * 72  # points
+
+    def fits(shown: str) -> bool:
+        return bool(measure.get_text_width_height_descent(shown, font, ismath=False)[0] <= room)
+
+    words = text.split(" ")
+    shown = f"\u201c{text}\u201d"
+    while not fits(shown) and len(words) > 1:
+        words.pop()
+        shown = f"\u201c{' '.join(words).rstrip(',.:;')}\u2026\u201d"
+    return shown
+
+
+_SPOKE_PAD = 0.09
+"""Inches kept clear between a spoke box's frame and its prompt text, on each side."""
 
 
 def _spoke_box(

@@ -13,7 +13,7 @@ import numpy as np
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
-from genai_notes.figures.style import finished, is_phone, legend
+from genai_notes.figures.style import ROOT, finished, is_phone, legend
 from genai_notes.numbers import format_number
 from genai_notes.science import scaling
 
@@ -580,7 +580,7 @@ def domain_frontier(
     per = format_number(ratio)
     rule_label = f"{per} tokens per parameter: N = sqrt(C / {format_number(6 * ratio)})"
     # the same rule in mathtext for the drawing (the table keeps plain text)
-    rule_shown = f"{per} tokens per parameter: " + rf"$N = \sqrt{{C / {format_number(6 * ratio)}}}$"
+    rule_shown = f"{per} tokens per parameter: " + f"$N = {ROOT}(C / {format_number(6 * ratio)})$"
     rows: list[tuple[str, float, float | None, float | None]] = [
         (rule_label, float(c), float(n), float(c / (6 * n)))
         for c, n in zip(flops, _rule_n(flops, ratio), strict=True)

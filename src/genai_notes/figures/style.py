@@ -52,6 +52,11 @@ WIDE = Sizes(label=10.5, note=10.5, title=11.5)
 # Phone (3.75 in drawn, ~358 px shown, scale 0.994): 9.5 pt = 12.6 px; 9 pt = 11.9 px >= 11 px.
 PHONE = Sizes(label=9.5, note=9.0, title=10.0)
 
+ROOT = "\u221a"
+"""The radical sign as a glyph, for mathtext labels: ``\\sqrt`` sets its sign in a STIX size
+font (``STIXSizeOneSym``) that the reader's browser lacks, so the sign shrinks and its bar floats
+away from it; ``$N = √(C / 120)$`` is drawn in DejaVu Sans like the rest of the label."""
+
 
 def is_phone(fig: Figure) -> bool:
     """Whether ``fig`` is the narrow drawing a phone is served."""

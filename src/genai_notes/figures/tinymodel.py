@@ -8,6 +8,7 @@ splits and merges, and the training log (loss curves, checkpoint samples).
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -57,9 +58,17 @@ def model() -> TrainedModel:
     return _load(path, path.stat().st_mtime_ns)
 
 
+def _printable(text: str, newline: str = "⏎") -> str:
+    """``text`` with newlines as ``newline``, tabs as ⇥ and every other control character
+    (a byte-level model's early samples hold some) as U+FFFD, which a font can draw: a
+    control character in a page is an HTML parse error and shows as an empty box."""
+    text = text.replace("\n", newline).replace("\t", "⇥")
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in text)
+
+
 def _shown(token: str) -> str:
     """A token as a label: a leading space as ␣, newlines as ⏎, mathtext's $ escaped."""
-    text = token.replace("\n", "⏎").replace("\t", "⇥")
+    text = _printable(token)
     if text.startswith(" "):
         text = "␣" + text[1:]
     return text.replace("$", r"\$") or "∅"
@@ -383,10 +392,11 @@ def loss(window: Annotated[int, Range(1, 100)] = 16) -> FigureResult:
             label="validation (held-out notes)",
         )
         ax.axhline(uniform, color=theme.muted, linestyle="--", linewidth=1.0)
-        ax.text(
-            len(steps),
-            uniform,
+        ax.annotate(
             f"uniform guess, ln {format_number(trained.vocab_size, ',')}",
+            (len(steps), uniform),
+            xytext=(0, 3),  # clear of the dashed line: the descender of "g" sat on it
+            textcoords="offset points",
             ha="right",
             va="bottom",
             color=theme.text,
@@ -410,7 +420,7 @@ def samples() -> FigureResult:
     for sample in log.samples:
         step = int(sample["step"])
         text = str(sample["text"])
-        rows.append((step, by_step.get(step), text.replace("\n", " ⏎ ")))
+        rows.append((step, by_step.get(step), _printable(text, newline=" ⏎ ")))
     return FigureResult(
         Table(
             ("step", "validation loss (nats/token)", "text (prompt, then the model's tokens)"),

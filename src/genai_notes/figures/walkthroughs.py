@@ -18,7 +18,7 @@ import numpy as np
 
 from genai_notes.figures._drawing import _arrow, _canvas, _readable_on
 from genai_notes.figures.base import FigureResult, Range, Table, figure
-from genai_notes.figures.style import finished, is_phone, sizes
+from genai_notes.figures.style import ROOT, finished, is_phone, sizes
 from genai_notes.numbers import format_number
 from genai_notes.science import attention, collectives, hardware, memory, rlhf, sampling
 
@@ -116,7 +116,7 @@ AttentionStep = Literal["scores", "scaling", "mask", "softmax", "output"]
 ATTENTION_TOKENS = ["The", "soup", "was", "hot"]
 _ATTENTION_TITLES = {
     "scores": r"scores $QK^\top$",
-    "scaling": r"scaled $QK^\top/\sqrt{d_k}$",
+    "scaling": r"scaled $QK^\top/" + ROOT + r"d_k$",
     "mask": "causal mask: later keys at " + MINUS + "\u221e",
     "softmax": "softmax of each row: weights",
     "output": r"output: weights $\times\,V$",

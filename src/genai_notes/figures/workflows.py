@@ -73,7 +73,7 @@ def _stage_centres(widths: Sequence[float], total: float, margin: float) -> list
 
 
 def _lifecycle_stages() -> tuple[_Stage, ...]:
-    top, bottom = 3.0, 0.8  # stage boxes span these heights (inches)
+    top, bottom = 3.0, 0.62  # stage boxes span these heights (inches)
     mid, height = (top + bottom) / 2, top - bottom
     body = mid - 0.17  # centre of the area under a stage's title
     widths = (1.2, 1.2, 2.3, 1.36)  # room for 10.5 pt text (14 px at 1280)
@@ -86,11 +86,11 @@ def _lifecycle_stages() -> tuple[_Stage, ...]:
         _Step("Align with human feedback", (ax_ + dx, body - dy), cell, 12),
         _Step("Evaluate", (ax_ - dx, body - dy), cell, 12),
     )
-    part = (1.26, 0.52)
+    part = (1.26, 0.58)  # three lines of 10.5 pt with room above and below
     integration = (
-        _Step("Optimise and deploy for inference", (ix, body + 0.5), part, 15),
-        _Step("Augment the model", (ix, body - 0.06), part, 12),
-        _Step("Build the LLM-powered application", (ix, body - 0.62), part, 15),
+        _Step("Optimise and deploy for inference", (ix, body + 0.55), part, 15),
+        _Step("Augment the model", (ix, body - 0.07), part, 12),
+        _Step("Build the LLM-powered application", (ix, body - 0.69), part, 15),
     )
     return (
         _Stage(
@@ -107,7 +107,7 @@ def _lifecycle_stages() -> tuple[_Stage, ...]:
             "Stage 2: select a model",
             (px, mid),
             (widths[1], height),
-            (_Step("Choose an existing model or pre-train your own", (px, body), (1.04, 0.9), 13),),
+            (_Step("Choose an existing model or pre-train your own", (px, body), (1.04, 1.0), 13),),
         ),
         _Stage(
             "adapt and align",

@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from genai_notes.plugin import fragments
 from genai_notes.plugin.config import GenaiNotesConfig
 
 if TYPE_CHECKING:
@@ -246,6 +247,8 @@ def settings_for(
         docs_dir=Path(config.docs_dir),
         model_cache_dir=project / os.environ.get("GENAI_TINYLM_CACHE", options.model_cache_dir),
         retrain_model=retrain_model(command, os.environ.get("GENAI_TINYLM", "")),
+        markdown=fragments.converter(config),
+        markdown_stamp=fragments.stamp(config, project),
     )
     return settings
 

@@ -17,6 +17,7 @@ Three accountings live here, and they answer different questions:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Integral
@@ -125,6 +126,26 @@ def weights_bytes(n_params: float, dtype: str = "fp32") -> float:
         ValueError: For a non-positive parameter count or an unknown dtype.
     """
     return positive_number("n_params", n_params) * bytes_per_param(dtype)
+
+
+def params_that_fit(memory_bytes: float, dtype: str = "fp32") -> float:
+    """The most parameters whose weights alone fit in ``memory_bytes`` when stored as ``dtype``.
+
+    The inverse of :func:`weights_bytes`: where a model's weights cross one GPU's memory.
+    Nothing else is counted (no activations, key-value cache or framework overhead), so a
+    model this large leaves no room to run.
+
+    Args:
+        memory_bytes: Memory available, in bytes, > 0 (80e9 for an 80 GB GPU).
+        dtype: Storage type; see :func:`bytes_per_param`.
+
+    Returns:
+        ``floor(memory_bytes / bytes_per_param(dtype))``, a whole parameter count.
+
+    Raises:
+        ValueError: For non-positive memory or an unknown dtype.
+    """
+    return float(math.floor(positive_number("memory_bytes", memory_bytes) / bytes_per_param(dtype)))
 
 
 _COURSE_TRAINING_PARTS: Final = (
@@ -526,6 +547,7 @@ __all__ = [
     "course_training_bytes",
     "kv_cache_bytes",
     "mixed_precision_adam_bytes",
+    "params_that_fit",
     "transformer_params",
     "weights_bytes",
     "zero_breakdown_per_gpu",

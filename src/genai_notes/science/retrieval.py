@@ -173,6 +173,27 @@ def ivfpq_bytes_per_vector(m_subquantizers: int, nbits: int = 8, id_bytes: int =
     return float(code + id_bytes)
 
 
+def vectors_that_fit(memory_bytes: float, bytes_per_vector: float) -> float:
+    """The most vectors an index of ``bytes_per_vector`` holds in ``memory_bytes``.
+
+    Index memory grows linearly with the collection, so this is where a collection outgrows
+    one machine's memory for a given index type.
+
+    Args:
+        memory_bytes: Memory available, in bytes, > 0 (64e9 for 64 GB of RAM).
+        bytes_per_vector: Bytes each vector takes in the index, > 0 (see
+            :func:`flat_bytes_per_vector`, :func:`hnsw_bytes_per_vector` and
+            :func:`ivfpq_bytes_per_vector`).
+
+    Returns:
+        ``floor(memory_bytes / bytes_per_vector)``, a whole number of vectors.
+    """
+    ratio = positive_number("memory_bytes", memory_bytes) / positive_number(
+        "bytes_per_vector", bytes_per_vector
+    )
+    return float(math.floor(ratio))
+
+
 # --- Lexical retrieval: BM25 -----------------------------------------------------------------
 
 
@@ -509,4 +530,5 @@ __all__ = [
     "reciprocal_rank_fusion",
     "rrf_score",
     "shingle_jaccard",
+    "vectors_that_fit",
 ]
