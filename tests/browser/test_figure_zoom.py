@@ -101,3 +101,26 @@ def test_enlarging_works_from_a_file_url(context: Any, site_dir: Path) -> None:
     assert dialog.evaluate("d => d.open") is True
     assert dialog.locator("img").evaluate("i => i.decode().then(() => i.naturalWidth)") > 0
     assert [e for e in errors if "zoom" in e] == []
+
+
+# The last line of these captions runs to the right edge at both widths (the button was laid
+# over it by a negative top margin).
+@pytest.mark.parametrize("context", [1280, 390], indirect=True)
+@pytest.mark.parametrize("page_path", ["week2/evaluation/", "week3/rag/"])
+def test_the_enlarge_button_never_covers_its_caption(
+    context: Any, site_url: str, page_path: str
+) -> None:
+    page = context.new_page()
+    page.goto(site_url + page_path, wait_until="load")
+    covered = page.evaluate(
+        """() => [...document.querySelectorAll('.genai-figure .genai-zoom-button')].filter(b => {
+          const caption = b.closest('.genai-figure').querySelector('figcaption');
+          const range = document.createRange();
+          range.selectNodeContents(caption);
+          const box = b.getBoundingClientRect();
+          return [...range.getClientRects()].some(line => line.bottom > box.top + 0.5
+            && line.top < box.bottom && line.right > box.left && line.left < box.right);
+        }).length"""
+    )
+    assert page.locator(".genai-figure .genai-zoom-button").count() >= 2
+    assert covered == 0

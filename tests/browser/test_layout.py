@@ -187,3 +187,108 @@ def test_no_inline_formula_leaves_its_opening_bracket_on_the_line_before(
 
 def test_numeric_cells_are_right_aligned_in_tabular_figures_on_every_page(pages: Any) -> None:
     assert pages(1280, _ALIGNMENT) == {}
+
+
+# The catalogue's parameter names: Material lets code break anywhere in a table cell, which
+# split "group_sizes" over two lines at 1280 px.
+_BROKEN_NAMES = """() => [...document.querySelectorAll(
+    ".md-typeset .genai-catalogue-params td:first-child code")]
+  .filter((code) => code.getClientRects().length > 1
+    || code.getBoundingClientRect().height > 1.8 * parseFloat(getComputedStyle(code).fontSize))
+  .map((code) => code.textContent)"""
+
+
+def test_catalogue_parameter_names_stay_on_one_line(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + "authoring/figures/", wait_until="load")
+    assert page.locator(".genai-catalogue-params td:first-child code").count() >= 40
+    assert page.evaluate(_BROKEN_NAMES) == []
+    context.close()
+
+
+# A default value breaks only at its spaces: at 390 px ["cats", "chase", "mice"] was cut
+# before its commas, a line holding a lone ",".
+_COMMA_LINES = """() => [...document.querySelectorAll(
+    ".md-typeset .genai-catalogue-params td:nth-child(3) code")].filter((code) => {
+  const text = code.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) return false;
+  const range = document.createRange();
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    const box = range.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const starts = top !== null && box.top > top + 2;
+    if (starts && text.data[i] === ",") return true;
+    if (top === null || starts) top = box.top;
+  }
+  return false;
+}).map((code) => code.textContent)"""
+
+
+def test_catalogue_defaults_never_start_a_line_with_a_comma(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site_url + "authoring/figures/", wait_until="load")
+    assert page.evaluate(_COMMA_LINES) == []
+    context.close()
+
+
+# On a phone, highlighted code keeps its lines (it scrolls in its box): a wrapped Python line
+# started again at the margin, unindented, and read as a new statement. A block has as many
+# line boxes as lines of source.
+_WRAPPED_CODE = """() => [...document.querySelectorAll(".md-typeset div.highlight pre > code")]
+  .filter((code) => code.querySelector(":scope > span[class]"))
+  .filter((code) => {
+    const lines = code.textContent.replace(/\\n$/, "").split("\\n").length;
+    const height = parseFloat(getComputedStyle(code).lineHeight);
+    const padding = parseFloat(getComputedStyle(code).paddingTop)
+      + parseFloat(getComputedStyle(code).paddingBottom);
+    return Math.round((code.scrollHeight - padding) / height) > lines;
+  }).map((code) => code.textContent.slice(0, 40))"""
+
+
+@pytest.mark.parametrize("path", ["week3/architecture/", "week3/preference-and-reasoning/"])
+def test_highlighted_code_keeps_its_lines_on_a_phone(
+    browser: Any, site_url: str, path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site_url + path, wait_until="load")
+    assert page.locator(".md-typeset div.highlight pre > code > span[class]").count() > 0
+    assert page.evaluate(_WRAPPED_CODE) == []
+    context.close()
+
+
+# Punctuation after an inline formula stays on the formula's line: at 1280 px the stop after
+# "d × k" on the PEFT page began the next line alone.
+_ORPHANED_PUNCTUATION = """() => [...document.querySelectorAll(
+    ".md-typeset math:not([display=block])")].filter((math) => {
+    const next = math.nextSibling;
+    if (!next || next.nodeType !== Node.TEXT_NODE || !/^[.,;:!?)]/.test(next.data)) return false;
+    const range = document.createRange();
+    range.setStart(next, 0);
+    range.setEnd(next, 1);
+    const stop = range.getBoundingClientRect();
+    const box = math.getBoundingClientRect();
+    if (box.height === 0 || stop.height === 0) return false;  // folded away, not laid out
+    return stop.top >= box.bottom - 2;
+  }).map((math) => math.getAttribute("alttext"))"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_punctuation_after_inline_math_stays_on_its_line(
+    browser: Any, site_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found = {}
+    for path in ("week2/peft/", "week3/rlhf/", "week3/preference-and-reasoning/"):
+        page.goto(site_url + path, wait_until="load")
+        orphans = page.evaluate(_ORPHANED_PUNCTUATION)
+        if orphans:
+            found[path] = orphans
+    context.close()
+    assert found == {}

@@ -289,3 +289,31 @@ def offline_page_file(offline_copy: Path) -> Path:
     page = offline_copy / "authoring/index.html"
     assert page.is_file()
     return page
+
+
+# -- how a worked step reads ---------------------------------------------------------------
+
+# A result right under a display formula is that formula's next line: its text is centred on
+# the formula (it sat at the left margin, far from a centred formula it continues).
+_RESULT_OFF_CENTRE = """() => [...document.querySelectorAll(
+    ".genai-solution .math-display + .genai-problem-result")].filter((result) => {
+  const math = result.previousElementSibling.querySelector("math").getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(result);
+  const text = range.getBoundingClientRect();
+  return Math.abs((text.left + text.right) / 2 - (math.left + math.right) / 2) > 4;
+}).map((result) => result.textContent)"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_result_under_a_display_formula_is_centred_on_it(
+    browser: Any, site_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(site_url + "solutions/", wait_until="load")
+        assert page.locator(".genai-solution .math-display + .genai-problem-result").count() >= 20
+        assert page.evaluate(_RESULT_OFF_CENTRE) == []
+    finally:
+        context.close()

@@ -47,6 +47,52 @@ def svg_font_sizes_px(svg: bytes, shown_px: float) -> list[float]:
     return [s * scale for s in sizes]
 
 
+def drawn_with_renderer(
+    result: FigureResult, theme: Theme, size: tuple[float, float]
+) -> tuple[Any, Any]:
+    """``result`` drawn at ``size`` inches in Agg (laid out): the figure and its renderer, to
+    measure where text and marks landed in pixels."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    assert result.draw is not None
+    with matplotlib.rc_context(theme.rc(size[0])):  # type: ignore[arg-type]
+        fig = Figure(figsize=size, layout="constrained")
+        canvas = FigureCanvasAgg(fig)
+        result.draw(fig, theme)
+        canvas.draw()
+    return fig, canvas.get_renderer()
+
+
+def text_crowding_its_box(fig: Any, renderer: Any, margin_pt: float) -> list[str]:
+    """The texts that sit in a rounded box (their centre inside it) but come nearer than
+    ``margin_pt`` points to one of its edges, or run past it."""
+    from matplotlib.patches import FancyBboxPatch
+
+    margin = margin_pt * fig.dpi / 72
+    crowded = []
+    for ax in fig.axes:
+        boxes = [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, FancyBboxPatch)]
+        for text in ax.texts:
+            if not text.get_text().strip():
+                continue
+            extent = text.get_window_extent(renderer)
+            cx, cy = (extent.x0 + extent.x1) / 2, (extent.y0 + extent.y1) / 2
+            for box in boxes:
+                if box.x0 < cx < box.x1 and box.y0 < cy < box.y1:
+                    inside = box.padded(-margin)
+                    if not (
+                        inside.x0 <= extent.x0
+                        and extent.x1 <= inside.x1
+                        and inside.y0 <= extent.y0
+                        and extent.y1 <= inside.y1
+                    ):
+                        crowded.append(text.get_text())
+                    break
+    return crowded
+
+
 def text_touching_frames(result: FigureResult, size: tuple[float, float], pad: float) -> list[str]:
     """Each text of the drawing at ``size`` inches that comes closer than ``pad`` inches to the
     frame of the rounded box it sits in (its centre inside the box), with that distance.

@@ -13,7 +13,12 @@ import pytest
 from genai_notes.figures import registry
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.style import Theme
-from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
+from tests.figures.helpers import (
+    assert_same_svg_with_text_twice,
+    column,
+    drawn_with_renderer,
+    each_theme,
+)
 
 FIGURES = registry.collect(["genai_notes.figures.applications"])
 
@@ -118,3 +123,17 @@ def test_the_phone_drawing_uses_short_labels(name: str) -> None:
     texts = [t.get_text() for ax in phone.axes for t in ax.get_yticklabels() + ax.texts]
     texts += [t.get_text() for ax in phone.axes if ax.get_legend() for t in ax.get_legend().texts]
     assert all(len(text) <= 24 for text in texts), texts
+
+
+@each_theme
+@pytest.mark.parametrize("phone", [False, True], ids=["wide", "phone"])
+def test_quant_bits_names_the_4_bit_line_from_above_it(theme: Theme, phone: bool) -> None:
+    # it sat on the dashed line it names, its letters touching the dashes
+    result = fig("applications.quant_bits").call({})
+    drawing, renderer = drawn_with_renderer(
+        result, theme, result.phone_size if phone else (result.width, result.height)
+    )
+    ax = drawing.axes[0]
+    (label,) = [t for t in ax.texts if t.get_text().endswith("bits, the name")]
+    line_y = ax.transData.transform((32, 4.0))[1]
+    assert label.get_window_extent(renderer).y0 >= line_y + 2.0 * drawing.dpi / 72

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -10,7 +11,12 @@ from genai_notes.figures import registry
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.style import Theme
 from genai_notes.science import memory, metrics, peft, scaling
-from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
+from tests.figures.helpers import (
+    assert_same_svg_with_text_twice,
+    column,
+    drawn_with_renderer,
+    each_theme,
+)
 
 FIGURES = registry.collect(["genai_notes.figures.finetuning"])
 NAMES = [
@@ -326,3 +332,46 @@ def test_compute_comparison_refuses_out_of_range_counts(params: dict[str, Any]) 
 @each_theme
 def test_each_figure_renders_the_same_svg_with_text_twice(name: str, theme: Theme) -> None:
     assert_same_svg_with_text_twice(fig(name), theme)
+
+
+@each_theme
+def test_compute_comparison_on_a_phone_keeps_words_whole_and_labels_apart(theme: Theme) -> None:
+    # seen at 390 px: "fine-" / "tune", tick labels 10^18 ... 10^26 touching, and the legend's
+    # second column running to the drawing's edge
+    result = fig("finetuning.compute_comparison").call({})
+    drawing, renderer = drawn_with_renderer(result, theme, result.phone_size)
+    ax = drawing.axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names and not any(line.endswith("-") for n in names for line in n.split("\n"))
+    left, right = ax.get_xlim()
+    ticks = [
+        t.get_window_extent(renderer)
+        for t, x in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+        if left <= x <= right and t.get_text()
+    ]
+    assert len(ticks) >= 3
+    gap = 4.0 * drawing.dpi / 72  # points between two tick labels
+    assert all(b.x0 - a.x1 >= gap for a, b in pairwise(ticks))
+    legend = drawing.legends[0].get_window_extent(renderer)
+    assert legend.x0 >= 0 and legend.x1 <= drawing.bbox.width - 2
+    # the value labels end inside the drawing, with room ("2.5 x 10^24" reached its edge)
+    assert all(t.get_window_extent(renderer).x1 <= drawing.bbox.width - gap for t in ax.texts)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["wide", "phone"])
+def test_rouge_example_text_never_leans_on_runs_of_spaces(phone: bool) -> None:
+    # A browser collapses runs of spaces in SVG text: the wide score lines read
+    # "matched 4 recall 4/4 = 1.00 precision ..." and the two notes ran into one sentence.
+    from genai_notes.figures.style import LIGHT
+
+    result = fig("finetuning.rouge_example").call({})
+    drawing, _ = drawn_with_renderer(
+        result, LIGHT, result.phone_size if phone else (result.width, result.height)
+    )
+    texts = [t.get_text() for ax in drawing.axes for t in ax.texts]
+    assert any("F1 = 0.89" in t for t in texts)
+    assert not [t for t in texts if "  " in t]
+    if not phone:
+        assert any(
+            "matched 4, recall 4/4 = 1.00, precision 4/5 = 0.80, F1 = 0.89" in t for t in texts
+        )

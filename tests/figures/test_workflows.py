@@ -17,7 +17,13 @@ from genai_notes.figures import registry
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import DARK, LIGHT, Theme
-from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
+from tests.figures.helpers import (
+    assert_same_svg_with_text_twice,
+    column,
+    drawn_with_renderer,
+    each_theme,
+    text_crowding_its_box,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = registry.collect(["genai_notes.figures.workflows"])
@@ -253,3 +259,15 @@ def test_rag_refuses_chunks_that_do_not_fit_or_bad_sizes(
 def test_rag_window_that_is_exactly_full_is_accepted() -> None:
     parts = budget(fig("diagrams.rag_pipeline").call({"context_tokens": 2200}))
     assert parts["unused"] == 0
+
+
+# Seen on the pages at 1280 px: "(same model)" and "Step 2: reward-model data" ran past their
+# boxes, "each trains the reward model", "(frozen SFT copy)" and "Answer with sources" touched
+# them. Two points of room is what the other boxes keep.
+@pytest.mark.parametrize("name", ["diagrams.rag_pipeline", "diagrams.rlhf_loop"])
+@pytest.mark.parametrize("phone", [False, True], ids=["wide", "phone"])
+def test_box_text_keeps_clear_of_its_box(name: str, phone: bool) -> None:
+    result = fig(name).call({})
+    size = result.phone_size if phone else (result.width, result.height)
+    drawing, renderer = drawn_with_renderer(result, LIGHT, size)
+    assert text_crowding_its_box(drawing, renderer, margin_pt=2.0) == []

@@ -82,6 +82,22 @@ def test_escaped_braces_are_balanced() -> None:
     assert "<mo" in mathml.tex_to_mathml(r"\{a\}", display=False)
 
 
+@pytest.mark.parametrize(
+    ("tex", "number"),
+    [("12{,}288", "12,288"), ("4{,}096{,}000", "4,096,000"), ("1{,}234.5", "1,234.5")],
+)
+def test_a_braced_thousands_comma_stays_inside_one_number(tex: str, number: str) -> None:
+    # TeX's {,} is a comma with no space after it; a separate <mo>, is spaced like "12, 288"
+    out = mathml.tex_to_mathml(f"d = {tex}", display=False)
+    assert f"<mn>{number}</mn>" in out
+    assert "<mo>" not in out.split("<mo>=</mo>", 1)[1]
+
+
+def test_a_comma_between_symbols_stays_a_separator() -> None:
+    assert "<mo>,</mo>" in mathml.tex_to_mathml("(d, k)", display=False)
+    assert "<mn>" not in mathml.tex_to_mathml("x{,}y", display=False)
+
+
 def test_a_braced_comma_in_a_number_is_part_of_the_number() -> None:
     # TeX sets 2{,}000 as one number with no space after the comma; a spaced operator
     # comma made the lifecycle page read "2, 000 × 700 × 3".

@@ -226,8 +226,14 @@ def quant_bits(
             shown = _SHORT[label] if narrow else label
             ax.plot(sizes, values, marker="o", color=theme.series[index], label=shown)
         ax.axhline(bits, color=theme.muted, linestyle="--", linewidth=1.0)
-        ax.text(
-            sizes[0], bits, f" {bits} bits, the name", va="bottom", ha="left", color=theme.muted
+        ax.annotate(  # lifted off the dashed line it names (va="bottom" sat on it)
+            f"{bits} bits, the name",
+            (sizes[0], bits),
+            xytext=(4, 3),
+            textcoords="offset points",
+            va="bottom",
+            ha="left",
+            color=theme.muted,
         )
         ax.set_xscale("log", base=2)
         ax.set_xticks(sizes, [str(g) for g in sizes])

@@ -44,6 +44,9 @@ def _entry(figure: FigureDef) -> str:
         f"alt: {json.dumps(_alt(figure))}",
         "```",
         "",
+        # a class for the stylesheet: a parameter's name never breaks inside (group_size|s)
+        '<div class="genai-catalogue-params" markdown>',
+        "",
         "| Parameter | Type | Default | Allowed | Meaning |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -54,6 +57,7 @@ def _entry(figure: FigureDef) -> str:
     ]
     if not figure.parameters:
         lines.append("| (none) | | | | |")
+    lines += ["", "</div>"]
     return "\n".join(lines) + "\n"
 
 

@@ -462,7 +462,7 @@ def attention(
     tokens: Annotated[list[str], Length(1, 8)] = ["cats", "chase", "mice"],  # noqa: B006
     causal: bool = False,
 ) -> FigureResult:
-    """Scaled dot-product attention: the weights softmax(QK^T / sqrt(d_k)) and the outputs.
+    """Scaled dot-product attention: the weights softmax(QKᵀ/√dₖ) and the outputs.
 
     Args:
         q: Query matrix Q, row by row (n_tokens rows of d_k numbers).

@@ -8,6 +8,7 @@ Every number drawn here comes from :mod:`genai_notes.science.peft`,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -333,10 +334,12 @@ def _draw_scores(
         recall = f"recall {matched}/{ref_units} = {float(rows['recall'][index]):.2f}"
         precision = f"precision {matched}/{cand_units} = {float(rows['precision'][index]):.2f}"
         f1 = f"F1 = {float(rows['F1'][index]):.2f}"
+        # commas, not runs of spaces: a browser collapses spaces in SVG text, which ran
+        # "matched 4 recall 4/4 ..." together
         if phone:
-            lines.append(f"{name}: {recall},\n    {precision}, {f1}")
+            lines.append(f"{name}: {recall},\n{precision}, {f1}")
         else:
-            lines.append(f"{name}: {what} {matched}   {recall}   {precision}   {f1}")
+            lines.append(f"{name}: {what} {matched}, {recall}, {precision}, {f1}")
     middle = (span - 10.0) / 2
     ax.text(
         middle,
@@ -353,7 +356,7 @@ def _draw_scores(
         middle,
         -2.2 if phone else -1.2,
         f"shaded: tokens in matched {unit}s"
-        + ("\n" if phone else "    ")
+        + ("\n" if phone else "; ")
         + "lines: the longest common subsequence",
         ha="center",
         va="center",
@@ -953,6 +956,7 @@ def compute_comparison(
             label="reported",
             zorder=4,
         )
+        low, high = min(flops) / 3, max(flops) * (300 if phone else 3e4)
         for yi, value, run in zip(y, flops, runs, strict=True):
             reported = run[3]
             label = format_number(value, ".2g")
@@ -960,17 +964,24 @@ def compute_comparison(
                 label = (
                     f"6ND {format_number(value, '.3g')}\nreported {format_number(reported, '.2g')}"
                 )
+            x = max(value, reported or 0.0)
+            # on the phone a label right of a point in the axis' last third ran to the edge
+            left = phone and math.log(x / low) > 0.66 * math.log(high / low)
             ax.annotate(
                 label,
-                (max(value, reported or 0.0), yi),
-                xytext=(9, 0),
+                (x, yi),
+                xytext=(-9 if left else 9, 0),
                 textcoords="offset points",
+                ha="right" if left else "left",
                 va="center",
                 color=theme.text,
             )
         ax.set_xscale("log")
-        ax.set_xlim(min(flops) / 3, max(flops) * (300 if phone else 3e4))
-        names = [textwrap.fill(run[0], 20 if phone else 26) for run in runs]
+        ax.set_xlim(low, high)
+        if phone:  # every second decade's label touched the next one at 358 px
+            ax.set_xticks([10.0**e for e in range(0, 40, 3) if low <= 10.0**e <= high])
+        # never broken at a hyphen ("fine-" / "tune" on the phone)
+        names = [textwrap.fill(run[0], 16 if phone else 26, break_on_hyphens=False) for run in runs]
         ax.set_yticks(y, names)
         ax.set_ylim(-0.6, len(runs) - 0.4)
         ax.tick_params(axis="y", length=0)
@@ -978,6 +989,7 @@ def compute_comparison(
         ax.grid(axis="y", alpha=0.2)
         ax.grid(which="minor", visible=False)
         handles, names = ax.get_legend_handles_labels()
-        fig.legend(handles, names, loc="outside lower center", ncols=2)
+        # one column on the phone: in two, "6ND, pre-training" ran to the drawing's edge
+        fig.legend(handles, names, loc="outside lower center", ncols=1 if phone else 2)
 
     return FigureResult(table, finished(draw), width=7.0, height=3.8, phone_height=6.0)

@@ -68,14 +68,21 @@ def grpo_advantages(
         ax.axhline(0.0, color=theme.muted, linewidth=1.0)
         ax.plot(xs_correct, ys_correct, marker="o", color=theme.series[0], label="correct answer")
         ax.plot(xs_wrong, ys_wrong, marker="s", color=theme.series[1], label="wrong answer")
-        for k in (0, group_size):
+        # "no signal" is about the group, not one answer: a neutral colour (highlight read as
+        # the wrong answer's orange), beside the end points on the side no line runs (centred
+        # above them it sat on the markers, touched the left spine and crossed the blue line).
+        for k, ha, dx, dy, va in (
+            (0, "left", 7, 7, "bottom"),
+            (group_size, "right", -7, -7, "top"),
+        ):
             ax.annotate(
                 "no signal",
                 (k, 0.0),
-                xytext=(0, 10),
+                xytext=(dx, dy),
                 textcoords="offset points",
-                ha="center",
-                color=theme.highlight,
+                ha=ha,
+                va=va,
+                color=theme.muted,
             )
         ax.set_xlabel(f"correct answers in a group of $G$ = {group_size}")
         ax.set_ylabel(r"advantage $\hat{A}_i$")
@@ -94,7 +101,7 @@ def overoptimization(
     beta: Annotated[float, Range(0.01, 10.0)] = 0.5,
     max_kl: Annotated[float, Range(1.0, 1000.0)] = 40.0,
 ) -> FigureResult:
-    """Gao et al.'s gold reward after RL, d (alpha - beta log d) with d = sqrt(KL), against KL.
+    """Gao et al.'s gold reward after RL, d(α − β log d) with d = √KL, against KL.
 
     The functional form is the paper's (section 1); the coefficients are illustrative.
 

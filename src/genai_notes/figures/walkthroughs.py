@@ -836,8 +836,8 @@ def ppo_rows() -> list[tuple[str, str, list[float]]]:
     objective = rlhf.clipped_surrogate(PPO_RATIOS, advantages.advantages, PPO_EPSILON)
     assert isinstance(objective, tuple)
     return [
-        ("rollout", r"$\log\pi_{old}$", PPO_LOGP),
-        ("rollout", r"$\log\pi_{ref}$", PPO_LOGP_REF),
+        ("rollout", r"$\log\pi_{\mathrm{old}}$", PPO_LOGP),
+        ("rollout", r"$\log\pi_{\mathrm{ref}}$", PPO_LOGP_REF),
         ("reward", r"reward $r_t$", list(rewards)),
         ("advantage", r"value $V_t$", PPO_VALUES),
         ("advantage", r"advantage $\hat A_t$", list(advantages.advantages)),

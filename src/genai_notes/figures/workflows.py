@@ -347,7 +347,7 @@ def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
         _Node(
             "Reference model",
             "a frozen copy of the SFT model; KL = log π_RL(y|x) \u2212 log π_SFT(y|x)",
-            "Reference model\n(frozen SFT copy)",
+            "Reference:\nfrozen SFT copy",
             (2.37, middle),
             (1.34, 0.6),
         ),
@@ -362,7 +362,7 @@ def _rlhf_nodes(beta: float) -> tuple[_Node, ...]:
         _Node(
             "PPO update",
             "changes the policy's weights to raise R, then the loop starts again",
-            "PPO update of the\npolicy's weights",
+            "PPO update\nof the policy",
             (2.3, bottom),
             (1.42, 0.6),
         ),
@@ -471,14 +471,13 @@ def _draw_pair_panel(ax: Axes, k: int, pairs: list[tuple[str, str]], theme: Them
         cx,
         y,
         f"$K(K-1)/2$ = {k}\u00b7{k - 1}/2 = {len(pairs)} pairs",
-        va="center",
-        fontweight="bold",
+        va="center",  # regular weight: in bold it touched the panel's frame
         **{**text, "color": theme.series[0]},
     )
     ax.text(
         cx,
         y - 0.42,
-        "each trains the reward model\n" + r"with loss $-\log \sigma(r_w - r_l)$",
+        "loss of each pair:\n" + r"$-\log \sigma(r_w - r_l)$",
         va="center",
         linespacing=1.15,
         **text,
@@ -500,7 +499,7 @@ def _draw_ranking(ax: Axes, cx: float, k: int, theme: Theme) -> None:
     ax.text(
         cx,
         4.02,
-        "Step 2: reward-model data",
+        "Step 2: reward model",  # "reward-model data" ran past the panel's frame
         va="center",
         fontsize=9.5,
         fontweight="bold",
@@ -618,7 +617,7 @@ def rlhf_loop(
 
     flow = [
         FlowStep(
-            "Step 2: reward-model data",
+            "Step 2: reward model",
             f"labelers rank $K$ = {k} completions of a prompt: {len(pairs)} pairs, each "
             r"trains the reward model with loss $-\log\sigma(r_w-r_l)$",
         ),
@@ -737,7 +736,7 @@ def _rag_online_nodes(budget: _Budget) -> tuple[_Node, ...]:
         _Node(
             "Embed the question",
             "the same embedding model turns the question into a vector",
-            "Embed it\n(same model)",
+            "Embed with\nthe same\nmodel",
             _rag_at(1, "online"),
             _RAG_BOX,
         ),
@@ -765,7 +764,7 @@ def _rag_online_nodes(budget: _Budget) -> tuple[_Node, ...]:
         _Node(
             "Answer with sources",
             "the answer, citing the chunks it used",
-            "Answer\nwith sources",
+            "Answer\nwith\nsources",
             _rag_at(5, "online"),
             _RAG_BOX,
         ),
