@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from genai_notes.numbers import format_number
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -56,9 +58,9 @@ class Range:
         )
 
     def describe(self) -> str:
-        """The interval in mathematical notation, e.g. ``(0, 1]``."""
-        low = "-inf" if self.low is None else f"{self.low:g}"
-        high = "inf" if self.high is None else f"{self.high:g}"
+        """The interval in mathematical notation, e.g. ``(0, 1]`` or ``[1000, 1 × 10¹¹]``."""
+        low = "−∞" if self.low is None else format_number(self.low, "g")
+        high = "∞" if self.high is None else format_number(self.high, "g")
         left = "(" if self.low_open or self.low is None else "["
         right = ")" if self.high_open or self.high is None else "]"
         return f"{left}{low}, {high}{right}"
