@@ -99,74 +99,56 @@ def text_touching_frames(result: FigureResult, size: tuple[float, float], pad: f
 
     Measured on the laid-out figure with matplotlib's own text extents (Agg, DejaVu Sans).
     """
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch
 
     close = []
-    with matplotlib.rc_context(LIGHT.rc(size[0])):
-        fig = Figure(figsize=size, layout="constrained")
-        FigureCanvasAgg(fig)
-        assert result.draw is not None
-        result.draw(fig, LIGHT)
-        fig.draw_without_rendering()
-        renderer = fig.canvas.get_renderer()
-        for ax in fig.axes:
-            frames = [
-                p.get_window_extent(renderer) for p in ax.patches if isinstance(p, FancyBboxPatch)
-            ]
-            for text in ax.texts:
-                if not text.get_visible() or not text.get_text().strip():
-                    continue
-                box = text.get_window_extent(renderer)
-                x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
-                for frame in frames:
-                    if frame.x0 < x < frame.x1 and frame.y0 < y < frame.y1:
-                        gap = min(
-                            box.x0 - frame.x0,
-                            frame.x1 - box.x1,
-                            box.y0 - frame.y0,
-                            frame.y1 - box.y1,
-                        )
-                        if gap < pad * fig.dpi:
-                            close.append(f"{text.get_text()!r}: {gap / fig.dpi:.3f} in")
+    fig, renderer = drawn_with_renderer(result, LIGHT, size)
+    for ax in fig.axes:
+        frames = [
+            p.get_window_extent(renderer) for p in ax.patches if isinstance(p, FancyBboxPatch)
+        ]
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+            for frame in frames:
+                if frame.x0 < x < frame.x1 and frame.y0 < y < frame.y1:
+                    gap = min(
+                        box.x0 - frame.x0,
+                        frame.x1 - box.x1,
+                        box.y0 - frame.y0,
+                        frame.y1 - box.y1,
+                    )
+                    if gap < pad * fig.dpi:
+                        close.append(f"{text.get_text()!r}: {gap / fig.dpi:.3f} in")
     return close
 
 
 def text_over_other_marks(result: FigureResult, size: tuple[float, float]) -> list[str]:
     """Each text of the drawing at ``size`` inches that runs into a bar it is not written on
     (a label inside a bar, its centre on that bar, is fine) or past the figure's edge."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
     found = []
-    with matplotlib.rc_context(LIGHT.rc(size[0])):
-        fig = Figure(figsize=size, layout="constrained")
-        FigureCanvasAgg(fig)
-        assert result.draw is not None
-        result.draw(fig, LIGHT)
-        fig.draw_without_rendering()
-        renderer = fig.canvas.get_renderer()
-        edge = fig.bbox
-        for ax in fig.axes:
-            bars = [
-                p.get_window_extent(renderer)
-                for p in ax.patches
-                if isinstance(p, Rectangle) and p.get_width() > 0 and p.get_height() > 0
-            ]
-            for text in ax.texts:
-                if not text.get_visible() or not text.get_text().strip():
-                    continue
-                box = text.get_window_extent(renderer)
-                x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
-                if box.x0 < edge.x0 or box.x1 > edge.x1 or box.y0 < edge.y0 or box.y1 > edge.y1:
-                    found.append(f"{text.get_text()!r} runs past the figure's edge")
-                for bar in bars:
-                    on_it = bar.x0 <= x <= bar.x1 and bar.y0 <= y <= bar.y1
-                    if not on_it and box.overlaps(bar):
-                        found.append(f"{text.get_text()!r} runs into a bar")
-                        break
+    fig, renderer = drawn_with_renderer(result, LIGHT, size)
+    edge = fig.bbox
+    for ax in fig.axes:
+        bars = [
+            p.get_window_extent(renderer)
+            for p in ax.patches
+            if isinstance(p, Rectangle) and p.get_width() > 0 and p.get_height() > 0
+        ]
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+            if box.x0 < edge.x0 or box.x1 > edge.x1 or box.y0 < edge.y0 or box.y1 > edge.y1:
+                found.append(f"{text.get_text()!r} runs past the figure's edge")
+            for bar in bars:
+                on_it = bar.x0 <= x <= bar.x1 and bar.y0 <= y <= bar.y1
+                if not on_it and box.overlaps(bar):
+                    found.append(f"{text.get_text()!r} runs into a bar")
+                    break
     return found

@@ -21,7 +21,12 @@ from genai_notes.figures import tinymodel as figures
 from genai_notes.figures.registry import ParameterError
 from genai_notes.figures.style import Theme
 from genai_notes.tinylm import artefact
-from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
+from tests.figures.helpers import (
+    assert_same_svg_with_text_twice,
+    column,
+    drawn_with_renderer,
+    each_theme,
+)
 from tests.unit.tinylm_helpers import small_model
 
 FIGURES = registry.collect(["genai_notes.figures.tinymodel"])
@@ -159,23 +164,13 @@ def test_control_bytes_of_a_sample_are_shown_as_the_replacement_character() -> N
 
 def test_the_uniform_guess_label_sits_clear_of_its_line() -> None:
     # set with its bottom on the dashed line, the descender of "guess" touched it
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     from genai_notes.figures.style import LIGHT
 
     result = FIGURES["tinymodel.loss"].call({})
     for size in ((result.width, result.height), result.phone_size):
-        with matplotlib.rc_context(LIGHT.rc(size[0])):
-            fig = Figure(figsize=size, layout="constrained")
-            FigureCanvasAgg(fig)
-            assert result.draw is not None
-            result.draw(fig, LIGHT)
-            fig.draw_without_rendering()
-            renderer = fig.canvas.get_renderer()
-            ax = fig.axes[0]
-            (label,) = [t for t in ax.texts if t.get_text().startswith("uniform guess")]
-            line = next(ln for ln in ax.lines if ln.get_linestyle() == "--")
-            line_y = ax.transData.transform((0, line.get_ydata()[0]))[1]
-            assert label.get_window_extent(renderer).y0 >= line_y + 2
+        fig, renderer = drawn_with_renderer(result, LIGHT, size)
+        ax = fig.axes[0]
+        (label,) = [t for t in ax.texts if t.get_text().startswith("uniform guess")]
+        line = next(ln for ln in ax.lines if ln.get_linestyle() == "--")
+        line_y = ax.transData.transform((0, line.get_ydata()[0]))[1]
+        assert label.get_window_extent(renderer).y0 >= line_y + 2

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
-from genai_notes.figures.style import finished, is_phone
+from genai_notes.figures.style import finished, is_phone, mark_x
 from genai_notes.numbers import format_number
 from genai_notes.science import deployment, retrieval
 
@@ -119,15 +119,7 @@ def index_memory(
             )
         if memory_gb is not None:
             _memory_line(ax, memory_gb, most, colours, theme, phone=is_phone(fig))
-        ax.axvline(n_vectors, color=theme.muted, lw=1.0, ls=":", zorder=0.5)
-        ax.annotate(
-            _count(n_vectors),
-            (n_vectors, 0.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, 3),
-            textcoords="offset points",
-            color=theme.muted,
-        )
+        mark_x(ax, n_vectors, _count(n_vectors), theme)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(lo, hi)

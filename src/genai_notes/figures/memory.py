@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from genai_notes.figures.base import FigureResult, Length, Range, Table, figure
 from genai_notes.figures.registry import ParameterError
-from genai_notes.figures.style import finished, is_phone
+from genai_notes.figures.style import finished, is_phone, mark_x
 from genai_notes.numbers import format_number
 from genai_notes.science import formats, memory, units
 
@@ -166,15 +166,7 @@ def weights_per_format(
             )
         for gpu in gpus:
             _gpu_crossings(ax, gpu, to_unit(gpu * 1e9), colours, theme, phone=phone)
-        ax.axvline(n_params, color=theme.muted, lw=1.0, ls=":", zorder=0.5)
-        ax.annotate(
-            _count(n_params),
-            (n_params, 0.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, 3),
-            textcoords="offset points",
-            color=theme.muted,
-        )
+        mark_x(ax, n_params, _count(n_params), theme)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(lo, hi)

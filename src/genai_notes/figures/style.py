@@ -350,3 +350,16 @@ def wrap(text: str, width: int) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))
+
+
+def mark_x(ax: Axes, x: float, label: str, theme: Theme) -> None:
+    """A dotted vertical line at ``x`` (the case the page works through), named at its foot."""
+    ax.axvline(x, color=theme.muted, lw=1.0, ls=":", zorder=0.5)
+    ax.annotate(
+        label,
+        (x, 0.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, 3),
+        textcoords="offset points",
+        color=theme.muted,
+    )
