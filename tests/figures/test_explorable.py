@@ -77,9 +77,11 @@ def test_the_embedded_rows_equal_the_csv_and_the_text_equals_the_data_table() ->
     rows = list(csv.reader(io.StringIO(table_csv(TABLE))))
     assert data["columns"] == rows[0]
     for embedded, written in zip(data["rows"], rows[1:], strict=True):
-        assert [
-            str(e) if isinstance(e, str) else "" if e is None else repr(e) for e in embedded
-        ] == written
+        for e, w in zip(embedded, written, strict=True):
+            if isinstance(e, str) or e is None:
+                assert (e or "") == w
+            else:  # the same double, however it is spelled (7000000000 for 7e9)
+                assert float(e) == float(w)
     assert data["rows"][1][2] == 14.000000000000002  # full precision, as in the CSV
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table_html(TABLE))
     assert [html.unescape(c) for c in cells] == [t for row in data["text"] for t in row]
@@ -140,3 +142,25 @@ def test_each_figure_the_guide_lists_is_explorable(name: str) -> None:
         _, marks = render_svg_marks(result, LIGHT, size)
         assert marks.marks, name
         assert all(0 <= m.x <= marks.width and 0 <= m.y <= marks.height for m in marks.marks)
+
+
+def test_embedded_numbers_are_written_out_never_in_e_notation() -> None:
+    """No ``6.3e+16`` in the page's text: the script's JSON spells numbers in full (the same
+    doubles to a parser), and leaves strings as they are."""
+    table = Table(("label", "FLOPs", "rate"), (("1e+5 steps", 6.3e16, 1.2e-07),), {})
+    marks = {"": Marks(10.0, 10.0, ("FLOPs",), (Mark(1, 2, 0, 0),)), "phone-": MARKS["phone-"]}
+    page = figure_html(
+        table,
+        caption="c",
+        alt="a",
+        images=IMAGES,
+        sizes=((7.0, 3.6), (3.75, 4.68)),
+        csv_url="a.csv",
+        csv_name="a.csv",
+        anchor=None,
+        marks=marks,
+    )
+    script = page.split('class="genai-marks">', 1)[1].split("</script>", 1)[0]
+    assert '"1e+5 steps"' in script
+    assert re.search(r"\d[eE][+-]?\d", script.replace("1e+5 steps", "")) is None
+    assert _embedded(page)["rows"] == [["1e+5 steps", 6.3e16, 1.2e-07]]

@@ -78,10 +78,11 @@ def index_memory(
     gb_col = f"memory (GB) for {_count(n_vectors)} vectors"
     columns: dict[str, Sequence[str | float]] = {
         "index": names,
+        "vectors": [n_vectors] * len(names),  # the rings' x: what makes them explorable
         "bytes per vector": per_vector,
         gb_col: gb,
     }
-    formats = {"bytes per vector": ",.0f", gb_col: ",.3g"}
+    formats = {"vectors": ".3g", "bytes per vector": ",.0f", gb_col: ",.3g"}
     most: list[float] = []
     if memory_gb is not None:
         most = [retrieval.vectors_that_fit(memory_gb * 1e9, b) for b in per_vector]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import decimal
 import html
 import io
 import json
 import math
+import re
 from collections.abc import Mapping
 
 from genai_notes.figures.base import Cell, Table
@@ -78,11 +80,28 @@ def marks_json(table: Table, marks: Mapping[str, Marks]) -> str:
         "wide": marks[""].to_data(),
         "phone": marks["phone-"].to_data(),
     }
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    text = _without_exponents(
+        json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    )
     # nothing in a script element may close it or open a comment; "{{" (only ever inside a
     # string: no JSON object starts with one) is data, never a computed number
     safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return safe.replace("{{", "{\\u007b")
+
+
+_JSON_STRING_OR_EXPONENT = re.compile(r'"(?:\\.|[^"\\])*"|(-?\d+(?:\.\d+)?[eE][+-]?\d+)')
+
+
+def _without_exponents(text: str) -> str:
+    """JSON with every number in e-notation (Python's ``6.3e+16``) written out in full
+    (``63000000000000000``): the same double to a parser, and no ``e+16`` in the page's
+    text. Strings are left as they are."""
+
+    def plain(match: re.Match[str]) -> str:
+        number = match.group(1)
+        return match.group(0) if number is None else format(decimal.Decimal(number), "f")
+
+    return _JSON_STRING_OR_EXPONENT.sub(plain, text)
 
 
 def table_csv(table: Table) -> str:

@@ -82,10 +82,13 @@ def _format_table(
     per_param = columns["bytes per parameter"]
     gb_col, gib_col = f"memory (GB) for {_count(n_params)}", f"memory (GiB) for {_count(n_params)}"
     data: dict[str, Sequence[str | float]] = {"format": list(memory.DTYPES)}
+    if fits is not None:  # the dots' x on the lines: what makes them explorable
+        data["parameters"] = [n_params] * len(memory.DTYPES)
     if bits:
         data["bits"] = [round(b * 8) for b in per_param]
     data |= {"bytes per parameter": per_param, gb_col: columns["GB"], gib_col: columns["GiB"]}
     formats = {
+        "parameters": ".3g",
         "bytes per parameter": "g",
         gb_col: _number_format(columns["GB"]),
         gib_col: _number_format(columns["GiB"]),
