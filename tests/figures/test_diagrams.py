@@ -16,7 +16,12 @@ from genai_notes.figures import registry
 from genai_notes.figures.registry import FigureDef, ParameterError
 from genai_notes.figures.render import render_svg
 from genai_notes.figures.style import DARK, LIGHT, Theme
-from tests.figures.helpers import assert_same_svg_with_text_twice, column, each_theme
+from tests.figures.helpers import (
+    assert_same_svg_with_text_twice,
+    column,
+    drawn_with_renderer,
+    each_theme,
+)
 
 FIGURES = registry.collect(["genai_notes.figures.diagrams"])
 
@@ -238,3 +243,13 @@ def test_objectives_refuse_a_mask_or_span_outside_the_sentence(params: dict[str,
 @each_theme
 def test_objectives_draw_as_text_and_the_same_svg_twice(theme: Theme) -> None:
     assert_same_svg_with_text_twice(fig("diagrams.pretraining_objectives"), theme)
+
+
+def test_phone_flow_text_wraps_by_what_a_formula_shows() -> None:
+    """The phone drawing's boxes wrap a formula by the letters it shows: "(d_ff = 2048)" is
+    short, so "Add & norm" was never split, yet it once was, its TeX counted as 17 letters."""
+    result = fig("diagrams.transformer").call({})
+    drawn, _ = drawn_with_renderer(result, LIGHT, result.phone_size)
+    lines = [line.strip() for t in drawn.axes[0].texts for line in t.get_text().split("\n")]
+    assert any("Feed-forward" in line for line in lines)
+    assert [line for line in lines if line == "norm" or line.endswith("&")] == []

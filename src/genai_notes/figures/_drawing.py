@@ -6,6 +6,7 @@ data units are inches, so box sizes and font sizes can be reasoned about togethe
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,12 +101,41 @@ def _arrow(
 
 def _wrap(text: str, width: int) -> str:
     """Wrap each line of ``text`` to ``width`` characters, never at a hyphen nor inside a word
-    (a mathtext formula written without spaces stays whole)."""
-    return "\n".join(
-        line
-        for part in text.split("\n")
-        for line in textwrap.wrap(part, width, break_on_hyphens=False, break_long_words=False)
-    )
+    (a mathtext formula written without spaces stays whole). A formula counts the characters
+    it shows, not its TeX (``$d_{\\mathrm{ff}}$`` is three letters wide, not seventeen)."""
+    return "\n".join(line for part in text.split("\n") for line in _wrap_line(part, width))
+
+
+def _wrap_line(text: str, width: int) -> list[str]:
+    if "$" not in text:
+        return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+    lines: list[str] = []
+    words: list[str] = []
+    used = 0
+    for word in filter(None, text.split(" ")):  # not at no-break spaces, as textwrap
+        size = _shown_length(word)
+        if words and used + 1 + size > width:
+            lines.append(" ".join(words))
+            words, used = [], 0
+        used += size + (1 if words else 0)
+        words.append(word)
+    if words:
+        lines.append(" ".join(words))
+    return lines
+
+
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_TEX_FONTS = {"mathrm", "mathit", "mathbf", "mathsf", "mathtt", "text", "rm", "it", "bf"}
+
+
+def _shown_length(word: str) -> int:
+    """About how many characters wide a word is once mathtext has set its formulas: font
+    commands show nothing, a symbol command (``\\times``, ``\\alpha``) one character, and
+    braces, ``^``, ``_`` and the dollars none."""
+    if "$" not in word:
+        return len(word)
+    shown = _TEX_COMMAND.sub(lambda m: "" if m.group(1) in _TEX_FONTS else "x", word)
+    return len(shown) - sum(shown.count(c) for c in "{}^_$")
 
 
 def _readable_on(fill: str, theme: Theme) -> str:

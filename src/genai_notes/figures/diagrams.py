@@ -391,9 +391,15 @@ def _transformer_flow(stacks: list[list[_Block]], n_layers: int) -> list[FlowSte
         for run in runs:
             stack = run[0].stack.capitalize()
             title = f"{stack} layer, {TIMES} {n_layers}" if run[0].repeated else stack
-            body = " \u2192 ".join((b.shown or b.name).replace("\n", " ") for b in run)
+            body = " \u2192 ".join(_unbroken((b.shown or b.name).replace("\n", " ")) for b in run)
             steps.append(FlowStep(title, body))
     return steps
+
+
+def _unbroken(name: str) -> str:
+    """A short block name ("Add & norm") kept on one line of the phone's boxes (no-break
+    spaces); a long one may wrap."""
+    return name.replace(" ", "\u00a0") if len(name) <= 12 else name
 
 
 def _transformer_table(stacks: list[list[_Block]], n_layers: int) -> Table:
