@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from genai_notes import calculators
 from genai_notes.science import memory, peft, sampling, scaling
@@ -680,11 +681,12 @@ def test_a_link_reopens_the_calculator_in_its_state(open_page: Any, site_url: st
     page.keyboard.press("Tab")
     url = page.url
     assert "#serving-calculator?" in url and "tp=2" in url and "context=4096" in url
-    before = page.locator("[data-calculator=serving] .genai-calc__results").inner_text()
+    results = "[data-calculator=serving] .genai-calc__results"
+    before = page.locator(results).inner_text()
     other = page.context.new_page()
     other.goto(url, wait_until="networkidle")
-    after = other.locator("[data-calculator=serving] .genai-calc__results").inner_text()
-    assert after == before
+    # the reopened page computes on load; under load that may come after "networkidle"
+    expect(other.locator(results)).to_have_text(before, use_inner_text=True, timeout=10_000)
     assert other.locator(f"#{scoped_id(other, 'serving', 'Model')}").input_value() == "Mixtral 8x7B"
     # The static table's links set the calculator to the state of their row.
     page.locator("a[href*='#serving-calculator?gpu=L4']").first.click()
