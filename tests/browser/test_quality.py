@@ -98,6 +98,18 @@ def test_palette_toggle_works_by_tab_and_enter_with_a_focus_ring(
     assert page.locator("body").get_attribute("data-md-color-media") == "(prefers-color-scheme)"
 
 
+_QUIET_FOR_300_MS = """(selector) => new Promise((resolve) => {
+  const target = document.querySelector(selector);
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(done, 300);
+  });
+  let timer = setTimeout(done, 300);
+  function done() { observer.disconnect(); resolve(true); }
+  observer.observe(target, { childList: true, subtree: true, characterData: true });
+})"""
+
+
 def test_search_works_by_tab_typing_arrows_enter_and_escape(
     keyboard_page: Any, site_url: str
 ) -> None:
@@ -106,10 +118,14 @@ def test_search_works_by_tab_typing_arrows_enter_and_escape(
     field = _tab_to(page, "input.md-search__input")
     assert page.evaluate(_FOCUS_RING, field)
     page.keyboard.press("Escape")
-    assert not page.locator("#__search").is_checked()
+    # Material closes the search on the key's event; give a loaded machine a moment
+    page.wait_for_function("() => !document.getElementById('__search').checked", timeout=5_000)
     field = _tab_to(page, "input.md-search__input")
     page.keyboard.type("Chinchilla", delay=20)
     page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+    # the list is drawn again for each letter's results: wait until it stops changing, or the
+    # arrow may focus a result that is about to be replaced (CI, under load)
+    page.evaluate(_QUIET_FOR_300_MS, ".md-search-result")
     page.keyboard.press("ArrowDown")
     link = page.evaluate_handle("document.activeElement")
     assert page.evaluate("(e) => e.matches('.md-search-result__link')", link)

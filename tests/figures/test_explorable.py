@@ -164,3 +164,12 @@ def test_embedded_numbers_are_written_out_never_in_e_notation() -> None:
     assert '"1e+5 steps"' in script
     assert re.search(r"\d[eE][+-]?\d", script.replace("1e+5 steps", "")) is None
     assert _embedded(page)["rows"] == [["1e+5 steps", 6.3e16, 1.2e-07]]
+
+
+def test_a_data_cell_is_never_a_formula_or_a_computed_number() -> None:
+    """The tiny model's samples quote the notes' source: "$2$" and "{{ x }}" in a cell stay
+    text (character references), so no later step takes them for math or a number."""
+    table = Table(("sample",), (("to $2$: {{ x }}",),), {})
+    cell = re.findall(r"<td[^>]*>(.*?)</td>", table_html(table))[0]
+    assert "$" not in cell and "{" not in cell and "}" not in cell
+    assert html.unescape(cell) == "to $2$: {{ x }}"

@@ -40,10 +40,11 @@ def _cell(table: Table, column: str, cell: Cell) -> str:
 
 
 def _data_text(text: str) -> str:
-    """A cell's text as HTML. A figure's data is data, never a template: braces are written as
-    character references (the tiny model's samples quote the notes' source, ``{{ }}`` and all),
-    so nothing after the figure step can take them for a computed number."""
-    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
+    """A cell's text as HTML. A figure's data is data, never a template: braces and dollars are
+    written as character references (the tiny model's samples quote the notes' source, ``{{ }}``
+    and ``$2$`` and all), so nothing after the figure step can take them for a computed number
+    or a formula."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
 
 
 def cell_text(table: Table, column: str, cell: Cell) -> str:
