@@ -36,9 +36,9 @@ MARKS = {
 }
 
 
-def _html(marks: Any = MARKS) -> str:
+def _html(marks: Any = MARKS, table: Table = TABLE) -> str:
     return figure_html(
-        TABLE,
+        table,
         caption="Memory",
         alt="Memory of two models",
         images=IMAGES,
@@ -149,17 +149,7 @@ def test_embedded_numbers_are_written_out_never_in_e_notation() -> None:
     doubles to a parser), and leaves strings as they are."""
     table = Table(("label", "FLOPs", "rate"), (("1e+5 steps", 6.3e16, 1.2e-07),), {})
     marks = {"": Marks(10.0, 10.0, ("FLOPs",), (Mark(1, 2, 0, 0),)), "phone-": MARKS["phone-"]}
-    page = figure_html(
-        table,
-        caption="c",
-        alt="a",
-        images=IMAGES,
-        sizes=((7.0, 3.6), (3.75, 4.68)),
-        csv_url="a.csv",
-        csv_name="a.csv",
-        anchor=None,
-        marks=marks,
-    )
+    page = _html(marks, table)
     script = page.split('class="genai-marks">', 1)[1].split("</script>", 1)[0]
     assert '"1e+5 steps"' in script
     assert re.search(r"\d[eE][+-]?\d", script.replace("1e+5 steps", "")) is None
