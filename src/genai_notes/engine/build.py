@@ -41,6 +41,7 @@ from genai_notes.engine.files import (
     versions,
 )
 from genai_notes.engine.memo import Memo
+from genai_notes.engine.page_memo import FileCall, PageMemo, PageRecord, Recipe, content_digest
 from genai_notes.engine.problems import KIND as PROBLEM
 from genai_notes.engine.tinymodel import ModelArtefact, ModelError
 from genai_notes.engine.typeset import as_html, as_tex, format_value
@@ -157,6 +158,22 @@ class PageState:
     slots: list[slot_tokens.Slot] = field(default_factory=list)
     figures: list[Placement] = field(default_factory=list)
     problems: problem_blocks.Fragments | None = None
+    key: str = ""
+    record: PageRecord | None = None
+
+
+@dataclass
+class Replay:
+    """A page taken from the page memo: its record and what is needed to redo it if a later
+    step of the record does not hold (``engine.page_memo``)."""
+
+    key: str
+    record: PageRecord
+    where: Where
+    markdown: str
+    html: str | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
+    """Each deferred-markup token of the record and the token it has in this build."""
 
 
 @dataclass
@@ -189,7 +206,7 @@ class Build:
         # project figure module) changed, a block's checked parameters and key are reused, so a
         # warm build imports no figure module (and no numpy).
         code = digest([*package_files(), *module_files(settings.figure_modules)])
-        self._blocks = self._memo("blocks", code)
+        self._blocks = self._memo("blocks", digest([], code, *versions("matplotlib", "numpy")))
         self._numbers = self._memo("numbers", _numbers_stamp(self._imports))
         self._math = self._memo("mathml", _math_stamp(self._imports))
         tables = import_closure(["genai_notes.figures.html"], self._imports)
@@ -198,9 +215,8 @@ class Build:
         # Whole problems as HTML: their numbers, their conversion and this file's rendering.
         problems_stamp = digest([Path(__file__)], self._numbers.stamp, settings.markdown_stamp)
         self._problems = self._memo("problems", problems_stamp)
-        self._terms, problems = glossary.read_glossary(
-            settings.glossary_path.read_text(encoding="utf-8")
-        )
+        glossary_text = settings.glossary_path.read_text(encoding="utf-8")
+        self._terms, problems = glossary.read_glossary(glossary_text)
         self._glossary_errors = [
             f"{settings.glossary_label}:{p.line}:{p.column}: {p.message}" for p in problems
         ]
@@ -211,6 +227,18 @@ class Build:
         self._stamps: dict[str, str] = {}
         self._model: ModelArtefact | ModelError | None = None
         self._weights_script: str | None = None
+        self._order: dict[str, int] = {}
+        self._replays: dict[str, Replay] = {}
+        self._recipes: dict[str, Recipe] = {}
+        self._recorded = PageMemo(
+            settings.cache_dir / "pages.json",
+            _pages_stamp(
+                settings,
+                glossary_text,
+                (self._blocks, self._numbers, self._math, self._tables, self._problems),
+            ),
+            enabled=settings.use_cache,
+        )
 
     def warn(self, message: str) -> None:
         """Report an author's mistake (and count it: what warned is never memoised)."""
@@ -244,11 +272,31 @@ class Build:
 
     # -- before Markdown -------------------------------------------------------------------
 
-    def markdown(self, page_id: str, where: Where, markdown: str) -> str:
-        """The page's Markdown with its blocks and computed numbers swapped for tokens."""
+    def markdown(self, page_id: str, where: Where, markdown: str, context: str = "") -> str:
+        """The page's Markdown with its blocks and computed numbers swapped for tokens.
+
+        ``context`` is whatever else shapes the page's output (the plugin passes its URL). A
+        page recorded by an earlier build with the same inputs is replayed from its record.
+        """
+        number = self._order.setdefault(page_id, len(self._order) + 1)
+        payload = [number, page_id, context, where.path, where.offset, markdown]
+        key = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+        record = self._recorded.get(key)
+        if record is not None and self._shows_the_same(record):
+            self._replays[page_id] = Replay(key, record, where, markdown)
+            return record.markdown
+        self._recorded.forget(key)
+        before = self.warnings
+        markdown_out = self._page_markdown(page_id, where, markdown, number)
+        if self.warnings == before:
+            self.pages[page_id].key = key
+            self.pages[page_id].record = PageRecord(markdown_out)
+        return markdown_out
+
+    def _page_markdown(self, page_id: str, where: Where, markdown: str, number: int) -> str:
         state = PageState(where)
         self.pages[page_id] = state
-        state.problems = problem_blocks.Fragments(f"GNXP{len(self.pages):04d}N")
+        state.problems = problem_blocks.Fragments(f"GNXP{number:04d}N")
         if glossary.MARKER in markdown:
             # a token, so that Markdown does not parse the glossary's HTML (it is HTML already)
             markdown = markdown.replace(
@@ -257,9 +305,16 @@ class Build:
         state.where.line_map[:] = range(1, markdown.count("\n") + 2)
         if self.settings.figures and catalogue.MARKER in markdown:
             markdown = self._insert_catalogue(state, markdown)
-        markdown = self._swap_blocks(state, markdown, len(self.pages))
-        markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{len(self.pages):04d}N")
+        markdown = self._swap_blocks(state, markdown, number)
+        markdown, state.slots = slot_tokens.protect(markdown, f"GNXN{number:04d}N")
         return markdown
+
+    def _restate(self, page_id: str) -> None:
+        """Redo the first step of a replayed page whose record no longer holds (its state is
+        needed by the next steps; the Markdown it makes is what the record held)."""
+        replay = self._replays.pop(page_id)
+        self._recorded.forget(replay.key)
+        self._page_markdown(page_id, replay.where, replay.markdown, self._order[page_id])
 
     def _catalogue(self) -> str:
         found = self._blocks.get("catalogue")
@@ -520,6 +575,67 @@ class Build:
 
     # -- after Markdown --------------------------------------------------------------------
 
+    def content(
+        self, page_id: str, page_html: str, titles: list[str], title: str | None
+    ) -> tuple[str, list[str], str | None]:
+        """The page's HTML, its table of contents' titles and its title with computed numbers
+        and MathML (figures still as tokens): :meth:`html` and :meth:`heading` together, or
+        the page's record when MkDocs made the same HTML of the same Markdown."""
+        replay = self._replays.get(page_id)
+        if replay is not None:
+            replayed = self._replayed_content(replay, page_html, titles, title)
+            if replayed is not None:
+                return replayed
+            self._restate(page_id)
+        before = self.warnings
+        titles_out = [self.heading(page_id, t) for t in titles]
+        title_out = None if title is None else self.heading(page_id, title)
+        html_out = self.html(page_id, page_html)
+        record = self.pages[page_id].record
+        if record is not None and self.warnings == before:
+            record.html_in = content_digest(page_html, titles, title)
+            record.html, record.titles, record.title = html_out, titles_out, title_out
+        else:
+            self.pages[page_id].record = None
+        return html_out, titles_out, title_out
+
+    def _replayed_content(
+        self, replay: Replay, page_html: str, titles: list[str], title: str | None
+    ) -> tuple[str, list[str], str | None] | None:
+        record = replay.record
+        if content_digest(page_html, titles, title) != record.html_in:
+            return None
+        replay.html = self._renumbered(replay, record.html)
+        if replay.html is None:
+            return None
+        return replay.html, list(record.titles), record.title
+
+    def _renumbered(self, replay: Replay, text: str) -> str | None:
+        """A recorded text with its deferred-markup tokens made anew in this build from their
+        recipes (None if a memo no longer holds one)."""
+        lost = False
+
+        def swap(match: re.Match[str]) -> str:
+            nonlocal lost
+            old = match.group(0)
+            new = replay.tokens.get(old)
+            if new is None:
+                recipe = replay.record.deferred.get(old)
+                memo = self._recipe_memos.get(recipe[0]) if recipe is not None else None
+                markup = memo.get(recipe[1]) if memo is not None and recipe is not None else None
+                if markup is None or recipe is None:
+                    lost = True
+                    return old
+                new = replay.tokens[old] = self._defer(markup, recipe)
+            return new
+
+        renumbered = _DEFERRED.sub(swap, text)
+        return None if lost else renumbered
+
+    @property
+    def _recipe_memos(self) -> dict[str, Memo]:
+        return {"mathml": self._math, "tables": self._tables}
+
     def html(self, page_id: str, page_html: str) -> str:
         """The page's HTML with computed numbers and MathML (figures still as tokens)."""
         state = self.pages[page_id]
@@ -531,7 +647,9 @@ class Build:
         page_html = mathml.render_math(
             page_html,
             lambda e: self._math_error(state, e),
-            lambda tex, display: self._defer(self._mathml(tex, display)),
+            lambda tex, display: self._defer(
+                self._mathml(tex, display), ("mathml", _math_key(tex, display))
+            ),
         )
         for context in mathml.stray_dollars(page_html):
             line, column = state.where.find(*_dollar_snippets(context))
@@ -605,7 +723,7 @@ class Build:
         return found
 
     def _mathml(self, tex: str, display: bool) -> str:
-        key = ("D" if display else "I") + tex
+        key = _math_key(tex, display)
         found = self._math.get(key)
         if found is None:
             found = mathml.tex_to_mathml(tex, display=display)
@@ -650,7 +768,10 @@ class Build:
         """Keep the memos for the next build (after the figures are in their pages)."""
         memos = (self._numbers, self._math, self._imports, self._blocks, self._tables)
         for memo in (*memos, self._converted, self._problems):
-            memo.save()
+            memo.save(prune=not self._recorded.replayed)
+        model_failed = isinstance(self._model, ModelError)
+        if not (self._module_errors or self._glossary_errors or model_failed):
+            self._recorded.save()
 
     def prune(self) -> int:
         """Delete cached figures no page of this build used (after a complete build)."""
@@ -685,7 +806,8 @@ class Build:
         if images is not None:
             # Hundreds of rows of plotted numbers would double the search plugin's work and add
             # nothing a reader searches for: the table joins the page after indexing.
-            placeholder = self._defer(placeholder)
+            recipe = ("tables", f"html:{entry.digest}") if entry.digest else None
+            placeholder = self._defer(placeholder, recipe)
         return figure_html(
             entry.table,
             caption=placement.caption,
@@ -715,10 +837,13 @@ class Build:
                 self._tables.put(key, found)
         return found
 
-    def _defer(self, markup: str) -> str:
-        """A placeholder for markup that joins the page only after search has indexed it."""
+    def _defer(self, markup: str, recipe: Recipe | None = None) -> str:
+        """A placeholder for markup that joins the page only after search has indexed it;
+        ``recipe`` names the memo entry it came from (a page that has none is not recorded)."""
         token = f"<!--GNXD{len(self._deferred):06d}-->"
         self._deferred[token] = markup
+        if recipe is not None:
+            self._recipes[token] = recipe
         return token
 
     def fill_deferred(self, page_html: str) -> str:
@@ -728,12 +853,28 @@ class Build:
         return _DEFERRED.sub(lambda m: self._deferred.get(m.group(0), ""), page_html)
 
     def fill_figures(self, page_id: str, page_html: str, url_for: UrlFor) -> str:
-        """Put each figure of the page where its token ended up."""
+        """Put each figure of the page where its token ended up (and record the page)."""
+        replay = self._replays.get(page_id)
+        if replay is not None:
+            replayed = self._replayed_figures(replay, page_html, url_for)
+            if replayed is not None:
+                return replayed
+            self._restate(page_id)
         state = self.pages.get(page_id)
-        playground = _PLAYGROUND_TAG.search(page_html) is not None
-        if state is None or (not state.figures and not playground):
+        if state is None:
             return page_html
+        record, state.record = state.record, None
+        before = self.warnings
+        files: list[FileCall] = []
+
+        def recording(uri: str, path: Path | None, content: str | None) -> str:
+            kept = None if path is None else str(path.relative_to(self.cache.folder))
+            files.append((uri, kept, content))
+            return url_for(uri, path, content)
+
+        playground = _PLAYGROUND_TAG.search(page_html) is not None
         by_token = {p.token: p for p in state.figures}
+        fragments: dict[str, str] = {}
         noted = False
 
         def swap(match: re.Match[str]) -> str:
@@ -742,16 +883,79 @@ class Build:
             placement = by_token.get(token)
             if placement is None:
                 return match.group(0)
-            markup = self.figure_html(placement, url_for)
+            markup = self.figure_html(placement, recording)
             if placement.artefacts and placement.html is None and not noted:
                 noted = True  # the first figure from the model says where the model comes from
                 markup = self._model_note() + markup
+            fragments[match.group(0)] = markup
             return markup
 
-        page_html = _FIGURE_TOKEN.sub(swap, page_html)
+        filled = _FIGURE_TOKEN.sub(swap, page_html) if state.figures else page_html
         if noted or playground:
-            page_html = self._with_model(page_html, url_for)
-        return page_html
+            filled = self._with_model(filled, url_for)
+        if record is not None and self.warnings == before:
+            record.figures, record.files, record.playground = fragments, files, noted or playground
+            self._record(state, record)
+        return filled
+
+    def _record(self, state: PageState, record: PageRecord) -> None:
+        """Keep a page's record for the next build, if all it shows can be checked then."""
+        record.keys = [
+            step.key
+            for placement in state.figures
+            for step in (placement.steps or [placement])
+            if step.key is not None
+        ]
+        for key in record.keys:
+            found = self.cache.file_stats(key)
+            if found is None:
+                return
+            record.checks.update(found)
+        if any(p.artefacts for p in state.figures for p in (p.steps or [p])):
+            model = self.model_used
+            if model is None:
+                return
+            record.model = [model.digest, model.note(), str(model.current)]
+        for text in (record.html, *record.figures.values()):
+            for token in _DEFERRED.findall(text):
+                recipe = self._recipes.get(token)
+                if recipe is None:
+                    return
+                record.deferred[token] = recipe
+        self._recorded.put(state.key, record)
+
+    def _shows_the_same(self, record: PageRecord) -> bool:
+        """Whether the figures a record shows are the files it showed (checked before any
+        figure is drawn, so that a page that fails this is redone and its figures drawn)."""
+        if not self.cache.unchanged(record.checks):
+            return False
+        if record.model:
+            try:
+                model = self.model()
+            except ModelError:
+                return False
+            return record.model == [model.digest, model.note(), str(model.current)]
+        return True
+
+    def _replayed_figures(self, replay: Replay, page_html: str, url_for: UrlFor) -> str | None:
+        """A replayed page with its figures, if every file they show is unchanged."""
+        record = replay.record
+        if replay.html is None or page_html != replay.html:
+            return None
+        fragments = {}
+        for token, markup in record.figures.items():
+            renumbered = self._renumbered(replay, markup)
+            if renumbered is None:
+                return None
+            fragments[token] = renumbered
+        for uri, kept, content in record.files:
+            url_for(uri, None if kept is None else self.cache.folder / kept, content)
+        self.cache.mark_used(record.keys)
+        self.stats.cached += len(record.keys)
+        filled = _FIGURE_TOKEN.sub(lambda m: fragments.get(m.group(0), m.group(0)), page_html)
+        if record.playground:
+            filled = self._with_model(filled, url_for)
+        return filled
 
     def _model_note(self) -> str:
         model = self.model_used
@@ -781,6 +985,26 @@ class Build:
         note = html.escape(model.note())
         attributes = f' data-model-state="{state}" data-model-note="{note}"'
         return _PLAYGROUND_TAG.sub(lambda m: m.group(0) + attributes, page_html)
+
+
+def _pages_stamp(settings: Settings, glossary_text: str, memos: Sequence[Memo]) -> str:
+    """The stamp of the page memo: the stamps of the memos a page's steps read (the package's
+    code, library versions), the Markdown settings, the glossary and the build's settings."""
+    options = [
+        list(settings.figure_modules),
+        settings.figures,
+        str(settings.docs_dir),
+        str(settings.model_cache_dir),
+        settings.retrain_model,
+        repr(settings.model_hyperparameters),
+        settings.markdown is not None,
+    ]
+    stamps = [memo.stamp for memo in memos]
+    return digest([], settings.markdown_stamp, glossary_text, json.dumps(options), *stamps)
+
+
+def _math_key(tex: str, display: bool) -> str:
+    return ("D" if display else "I") + tex
 
 
 def _numbers_stamp(memo: Memo) -> str:

@@ -13,6 +13,7 @@ No MkDocs, no matplotlib here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -177,6 +178,27 @@ class FigureCache:
                 return None
         self._used.add(key)
         return entry
+
+    def file_stats(self, key: str) -> dict[str, list[int]] | None:
+        """Size, modification time and inode of each file of ``key``'s entry, by name in the
+        folder (None if its manifest is missing): unchanged stats mean unchanged files."""
+        names = [f"{key}.json", *(f"{key}-{variant}.svg" for variant in VARIANTS)]
+        found = {}
+        for name in names:
+            with contextlib.suppress(OSError):
+                found[name] = _stat(self.folder / name)
+        return found if f"{key}.json" in found else None
+
+    def unchanged(self, stats: Mapping[str, list[int]]) -> bool:
+        """Whether every named file still has the recorded size, modification time and inode."""
+        try:
+            return all(_stat(self.folder / name) == list(stat) for name, stat in stats.items())
+        except OSError:
+            return False
+
+    def mark_used(self, keys: Iterable[str]) -> None:
+        """Count ``keys`` as used by this build (a page replayed from its record shows them)."""
+        self._used.update(keys)
 
     def put(self, key: str, entry: Entry, svgs: Mapping[str, bytes]) -> None:
         """Store an entry: the SVGs first, then the manifest that vouches for them."""

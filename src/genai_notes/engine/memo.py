@@ -3,7 +3,8 @@
 The MathML of each formula and the text of each computed number are stored under a *stamp*
 that hashes the bytes of the code that produced them and the versions of the libraries they
 used; a different stamp starts an empty memo, so an entry is never stale. Entries not used by a
-build are dropped when it saves. A file that cannot be read is an empty memo. No MkDocs here.
+build are dropped when it saves (unless it replayed pages). A file that cannot be read is an
+empty memo. No MkDocs here.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class Memo:
         if not enabled:
             return
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
+            stored = json.loads(path.read_bytes())
             if isinstance(stored, dict) and stored.get("stamp") == stamp:
                 entries = stored.get("entries", {})
                 self._old = {str(k): v for k, v in entries.items() if isinstance(v, str)}
@@ -50,10 +51,15 @@ class Memo:
         """Remember ``value`` for ``key`` (written by :meth:`save`)."""
         self._new[key] = value
 
-    def save(self) -> None:
-        """Write the entries this build used, if they differ from what the file holds."""
-        if not self.enabled or self._new == self._old:
+    def save(self, *, prune: bool = True) -> None:
+        """Write the entries this build used, if they differ from what the file holds.
+
+        ``prune=False`` keeps the entries it did not use as well: a build that replayed pages
+        (``engine.page_memo``) did not ask for their entries, which a later edit may need.
+        """
+        kept = self._new if prune else {**self._old, **self._new}
+        if not self.enabled or kept == self._old:
             return
-        payload = {"stamp": self.stamp, "entries": dict(sorted(self._new.items()))}
+        payload = {"stamp": self.stamp, "entries": dict(sorted(kept.items()))}
         write_atomically(self.path, json.dumps(payload, ensure_ascii=False))
-        self._old = dict(self._new)
+        self._old = dict(kept)

@@ -134,7 +134,7 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             page.file.content_string,
             _front_matter_lines(page, markdown),
         )
-        return self._build.markdown(page.file.src_uri, where, markdown)
+        return self._build.markdown(page.file.src_uri, where, markdown, page.file.url)
 
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -142,12 +142,16 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
         """Fill in computed numbers and MathML (headings in the table of contents too)."""
         if self._build is None:
             return None
-        build = self._build
-        for item in _walk_toc(page.toc):
-            item.title = build.heading(page.file.src_uri, item.title)
-        if page.title:
-            page.title = html.unescape(build.heading(page.file.src_uri, page.title))
-        return build.html(page.file.src_uri, html_text)
+        items = list(_walk_toc(page.toc))
+        titles = [item.title for item in items]
+        html_text, titles, title = self._build.content(
+            page.file.src_uri, html_text, titles, page.title or None
+        )
+        for item, item_title in zip(items, titles, strict=True):
+            item.title = item_title
+        if title:
+            page.title = html.unescape(title)
+        return html_text
 
     def on_env(
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
