@@ -183,6 +183,9 @@ class Stats:
     drawn: int = 0
     cached: int = 0
     failed: int = 0
+    pages: int = 0
+    replayed: int = 0
+    """Pages replayed whole from the page memo (of ``pages`` that reached the figure step)."""
 
 
 class Build:
@@ -854,10 +857,12 @@ class Build:
 
     def fill_figures(self, page_id: str, page_html: str, url_for: UrlFor) -> str:
         """Put each figure of the page where its token ended up (and record the page)."""
+        self.stats.pages += 1
         replay = self._replays.get(page_id)
         if replay is not None:
             replayed = self._replayed_figures(replay, page_html, url_for)
             if replayed is not None:
+                self.stats.replayed += 1
                 return replayed
             self._restate(page_id)
         state = self.pages.get(page_id)

@@ -176,6 +176,11 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
             stats.cached,
             stats.failed,
         )
+        log.info(
+            "pages: %d replayed from the page memo, %d built",
+            stats.replayed,
+            stats.pages - stats.replayed,
+        )
         model = build.model_used
         if model is not None:
             log.info("tiny model %s: %s", model.path.name, model.note())
