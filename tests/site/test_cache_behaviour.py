@@ -76,6 +76,8 @@ class Build:
     latex2mathml: bool
     tables_rendered: int
     problems_converted: int
+    replayed: int
+    built: int
 
 
 def _build(site_dir: Path, cache_dir: Path) -> Build:
@@ -91,6 +93,8 @@ def _build(site_dir: Path, cache_dir: Path) -> Build:
     match = re.search(r"figures: (\d+) drawn, (\d+) from the cache, (\d+) failed", result.stderr)
     assert match, result.stderr
     drawn, cached, failed = (int(group) for group in match.groups())
+    pages = re.search(r"pages: (\d+) replayed from the page memo, (\d+) built", result.stderr)
+    assert pages, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     return Build(
         drawn,
@@ -102,6 +106,8 @@ def _build(site_dir: Path, cache_dir: Path) -> Build:
         report["latex2mathml"],
         report["tables"],
         report["converted"],
+        int(pages.group(1)),
+        int(pages.group(2)),
     )
 
 
@@ -124,15 +130,45 @@ def cold_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 
 @pytest.fixture(scope="module")
-def warm_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """A build of the real site whose figures a first build has all cached."""
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder in which a first build of the real site drew every figure."""
     folder = tmp_path_factory.mktemp("cache-behaviour")
     cache_dir = folder / "cache"
     if PROJECT_CACHE.is_dir():  # a head start; the first build draws whatever is missing
         shutil.copytree(PROJECT_CACHE, cache_dir)
     first = _build(folder / "site-first", cache_dir)
     assert first.failed == 0, "a figure of the real site failed to draw"
-    return _build(folder / "site-warm", cache_dir)
+    return cache_dir
+
+
+@pytest.fixture(scope="module")
+def warm_build(warm_cache: Path) -> Build:
+    """A build of the real site whose figures a first build has all cached."""
+    return _build(warm_cache.parent / "site-warm", warm_cache)
+
+
+@pytest.fixture(scope="module")
+def memo_build(warm_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A warm build without the page memo: each page redone from the other memos (what a
+    build does for the pages an author edited)."""
+    cache_dir = tmp_path_factory.mktemp("cache-memos") / "cache"
+    shutil.copytree(warm_cache, cache_dir)
+    (cache_dir / "pages.json").unlink()
+    return _build(cache_dir.parent / "site", cache_dir)
+
+
+@pytest.fixture(params=["warm_build", "memo_build"])
+def any_warm_build(request: pytest.FixtureRequest) -> Build:
+    """Each warm build: replayed from the page memo, and redone from the other memos."""
+    found: Build = request.getfixturevalue(request.param)
+    return found
+
+
+def test_a_warm_build_replays_every_page(warm_build: Build, memo_build: Build) -> None:
+    assert warm_build.built == 0
+    assert warm_build.replayed > 20
+    assert memo_build.replayed == 0
+    assert memo_build.built == warm_build.replayed
 
 
 def test_a_warm_build_of_the_real_site_draws_no_figure(warm_build: Build) -> None:
@@ -142,35 +178,35 @@ def test_a_warm_build_of_the_real_site_draws_no_figure(warm_build: Build) -> Non
 
 
 def test_a_fully_cached_build_of_the_real_site_does_not_import_matplotlib(
-    warm_build: Build,
+    any_warm_build: Build,
 ) -> None:
-    assert warm_build.drawn == 0
-    assert not warm_build.matplotlib
+    assert any_warm_build.drawn == 0
+    assert not any_warm_build.matplotlib
 
 
-def test_a_warm_build_renders_no_data_table_again(warm_build: Build) -> None:
+def test_a_warm_build_renders_no_data_table_again(any_warm_build: Build) -> None:
     """The first build kept every figure's HTML and CSV table, and every explorable figure's
     marks, in its memo, after the figures were placed (a memo saved before that step would be
     empty)."""
-    assert warm_build.tables_rendered == 0
+    assert any_warm_build.tables_rendered == 0
 
 
-def test_a_warm_build_loads_neither_numpy_nor_the_tiny_model(warm_build: Build) -> None:
+def test_a_warm_build_loads_neither_numpy_nor_the_tiny_model(any_warm_build: Build) -> None:
     """Every number, problem and figure comes from a memo or the cache, and the tiny model's
     entry is found by its key and checked by its hash: nothing needs numpy or tokenizers."""
-    assert not warm_build.numpy
-    assert not warm_build.tokenizers
+    assert not any_warm_build.numpy
+    assert not any_warm_build.tokenizers
 
 
-def test_a_warm_build_converts_no_formula_again(warm_build: Build) -> None:
+def test_a_warm_build_converts_no_formula_again(any_warm_build: Build) -> None:
     """Formulas in the text and in headings (the table of contents) come from the MathML memo,
     so the converter is never imported."""
-    assert not warm_build.latex2mathml
+    assert not any_warm_build.latex2mathml
 
 
-def test_a_warm_build_converts_no_problem_again(warm_build: Build) -> None:
+def test_a_warm_build_converts_no_problem_again(any_warm_build: Build) -> None:
     """Each problem's HTML (converted on its own by the site's Markdown) comes from the memo."""
-    assert warm_build.problems_converted == 0
+    assert any_warm_build.problems_converted == 0
 
 
 def test_a_cold_build_converts_each_problem_on_its_own(cold_build: Build) -> None:
