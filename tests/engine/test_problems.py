@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import markdown as markdown_module
 import pytest
 
-from genai_notes.engine import problems
+from genai_notes.engine import problems, solutions
 from genai_notes.engine.expressions import Namespace
 from genai_notes.figures import blocks
 
@@ -308,15 +308,15 @@ def test_an_unclosed_block_is_reported() -> None:
 
 def test_solutions_are_found_in_the_rendered_page_and_linked_back() -> None:
     html = _html("# Page\n\n" + GOOD)
-    found = problems.solutions(html)
+    found = solutions.solutions(html)
     assert [(s.id, s.title) for s in found] == [
         ("training-memory-7b", "Memory to train a 7B model")
     ]
     assert "= 112\u00a0GB" in found[0].html
-    appendix = problems.appendix_html([("Compute & memory", "../week1/x/", found)])
+    appendix = solutions.appendix_html([("Compute & memory", "../week1/x/", found)])
     assert '<h2 class="genai-solutions-chapter">Compute &amp; memory</h2>' in appendix
     assert '<a href="../week1/x/#problem-training-memory-7b">' in appendix
-    assert problems.appendix_html([]) == "<p>No chapter has problems yet.</p>"
+    assert solutions.appendix_html([]) == "<p>No chapter has problems yet.</p>"
 
 
 def test_an_unknown_unit_suggests_the_nearest_known_one() -> None:

@@ -25,12 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genai_notes import glossary, mathml
+from genai_notes import glossary
 from genai_notes.engine import files as files_module
-from genai_notes.engine import problems as problem_blocks
-from genai_notes.engine import slots as slot_tokens
-from genai_notes.engine.drawing import DrawingPool, Job
-from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
 from genai_notes.engine.figure_cache import VARIANTS, Entry, FigureCache, code_stamp, figure_key
 from genai_notes.engine.files import (
     PACKAGE_DIR,
@@ -42,16 +38,18 @@ from genai_notes.engine.files import (
 )
 from genai_notes.engine.memo import Memo
 from genai_notes.engine.page_memo import FileCall, PageMemo, PageRecord, Recipe, content_digest
-from genai_notes.engine.problems import KIND as PROBLEM
 from genai_notes.engine.tinymodel import ModelArtefact, ModelError
-from genai_notes.engine.typeset import as_html, as_tex, format_value
-from genai_notes.engine.walkthroughs import KIND as WALKTHROUGH
-from genai_notes.engine.walkthroughs import WalkthroughBlock, parse_walkthrough, walkthrough_html
-from genai_notes.figures import blocks, catalogue, registry
-from genai_notes.figures.blocks import KIND as FIGURE
-from genai_notes.figures.html import figure_html, marks_json, table_csv, table_html
 
+# What only a page that is redone needs is imported where it is used: a build that replays
+# every page from the page memo imports none of it.
 if TYPE_CHECKING:
+    from genai_notes import mathml
+    from genai_notes.engine import problems as problem_blocks
+    from genai_notes.engine import slots as slot_tokens
+    from genai_notes.engine.drawing import DrawingPool, Job
+    from genai_notes.engine.expressions import Namespace
+    from genai_notes.engine.walkthroughs import WalkthroughBlock
+    from genai_notes.figures import blocks, registry
     from genai_notes.tinylm.config import Hyperparameters
 
 Warn = Callable[[str], None]
@@ -251,6 +249,8 @@ class Build:
     @property
     def figures(self) -> dict[str, registry.FigureDef]:
         """The registered figures, imported when first needed."""
+        from genai_notes.figures import registry
+
         if self._figures is None:
             self._figures = {}
             if self.settings.figures:
@@ -261,6 +261,8 @@ class Build:
 
     def _science(self) -> Namespace:
         """The namespace of computed numbers, made on first use (a warm build needs none)."""
+        from genai_notes.engine.expressions import Namespace
+
         if self._namespace_loaded is None:
             self._namespace_loaded = Namespace.science()
         return self._namespace_loaded
@@ -297,6 +299,10 @@ class Build:
         return markdown_out
 
     def _page_markdown(self, page_id: str, where: Where, markdown: str, number: int) -> str:
+        from genai_notes.engine import problems as problem_blocks
+        from genai_notes.engine import slots as slot_tokens
+        from genai_notes.figures import catalogue
+
         state = PageState(where)
         self.pages[page_id] = state
         state.problems = problem_blocks.Fragments(f"GNXP{number:04d}N")
@@ -320,6 +326,8 @@ class Build:
         self._page_markdown(page_id, replay.where, replay.markdown, self._order[page_id])
 
     def _catalogue(self) -> str:
+        from genai_notes.figures import catalogue
+
         found = self._blocks.get("catalogue")
         if found is None:
             found = catalogue.catalogue_markdown(self.figures)
@@ -332,6 +340,8 @@ class Build:
         return f"{boxes}{glossary.glossary_html(self._terms)}"  # one line: lines keep their numbers
 
     def _insert_catalogue(self, state: PageState, markdown: str) -> str:
+        from genai_notes.figures import catalogue
+
         lines = markdown.split("\n")
         for index in reversed([i for i, line in enumerate(lines) if catalogue.MARKER in line]):
             inserted = lines[index].replace(catalogue.MARKER, self._catalogue()).split("\n")
@@ -343,6 +353,12 @@ class Build:
     def _swap_blocks(self, state: PageState, markdown: str, number: int) -> str:
         """The page's figure, walkthrough and problem blocks, found in one pass and swapped:
         figures and walkthroughs for tokens, problems for their Markdown."""
+        from genai_notes.engine import problems as problem_blocks
+        from genai_notes.engine.problems import KIND as PROBLEM
+        from genai_notes.engine.walkthroughs import KIND as WALKTHROUGH
+        from genai_notes.figures import blocks
+        from genai_notes.figures.blocks import KIND as FIGURE
+
         kinds = (FIGURE, WALKTHROUGH, PROBLEM) if self.settings.figures else (PROBLEM,)
         raws, error = blocks.scan_blocks(markdown, kinds)
         if error is not None:
@@ -380,6 +396,8 @@ class Build:
         return blocks.splice(markdown, placed, state.where.line_map) if placed else markdown
 
     def _place_figure(self, state: PageState, raw: blocks.RawBlock, token: str) -> Placement:
+        from genai_notes.figures import blocks
+
         try:
             block = self._parsed(raw)
         except blocks.BlockError as exc:
@@ -389,6 +407,9 @@ class Build:
 
     def _place_walkthrough(self, state: PageState, raw: blocks.RawBlock, token: str) -> Placement:
         """A walkthrough: each step placed as a figure block, under the walkthrough's token."""
+        from genai_notes.engine.walkthroughs import parse_walkthrough
+        from genai_notes.figures import blocks
+
         where, placement = state.where, Placement(token)
         try:
             block = parse_walkthrough(raw)
@@ -409,6 +430,9 @@ class Build:
 
     def _place(self, where: Where, block: blocks.FigureBlock, token: str) -> Placement:
         """A parsed figure block checked and keyed, its drawing taken from the cache or queued."""
+        from genai_notes.engine.drawing import Job
+        from genai_notes.figures import registry
+
         placement = Placement(token)
         label = f"figure {block.name}"
         try:
@@ -445,6 +469,8 @@ class Build:
         Raises:
             blocks.BlockError: The YAML is not a valid figure block.
         """
+        from genai_notes.figures import blocks
+
         memo_key = "yaml:" + raw.body
         found = self._blocks.get(memo_key)
         if found is not None:
@@ -541,6 +567,8 @@ class Build:
         return self._model if isinstance(self._model, ModelArtefact) else None
 
     def _lookup(self, name: str) -> registry.FigureDef:
+        from genai_notes.figures import registry
+
         try:
             return registry.lookup(self.figures, name)
         except registry.ParameterError as exc:
@@ -554,6 +582,9 @@ class Build:
 
     def _text_with_numbers(self, where: Where, text: str, line: int | None) -> str | None:
         """A caption or alt text with its ``{{ }}`` computed, as escaped HTML (None: failed)."""
+        from genai_notes.engine import slots as slot_tokens
+        from genai_notes.engine.typeset import as_html
+
         marked, found = slot_tokens.protect(text, "GNXC0000N")
         failed = False
 
@@ -641,6 +672,9 @@ class Build:
 
     def html(self, page_id: str, page_html: str) -> str:
         """The page's HTML with computed numbers and MathML (figures still as tokens)."""
+        from genai_notes import mathml
+        from genai_notes.engine import problems as problem_blocks
+
         state = self.pages[page_id]
         if state.problems is not None:
             page_html = problem_blocks.fill(page_html, state.problems)
@@ -665,6 +699,9 @@ class Build:
 
     def heading(self, page_id: str, title: str) -> str:
         """A table-of-contents title with its numbers and math rendered."""
+        from genai_notes import mathml
+        from genai_notes.engine import slots as slot_tokens
+
         state = self.pages.get(page_id)
         if state is not None and "GNXN" in title:
             title = slot_tokens.fill(
@@ -675,11 +712,15 @@ class Build:
         return mathml.render_heading_math(title, lambda e: self._math_error(state, e), self._mathml)
 
     def _fill_numbers(self, state: PageState, page_html: str) -> str:
+        from genai_notes.engine import slots as slot_tokens
+
         return slot_tokens.fill(
             page_html, state.slots, lambda slot, context: self._render_slot(state, slot, context)
         )
 
     def _render_slot(self, state: PageState, slot: slot_tokens.Slot, context: str) -> str:
+        from genai_notes.engine.typeset import as_html, as_tex
+
         if not slot.closed:
             self.warn(
                 f"{state.where.at(slot.line, slot.column)}: '{{{{' is never closed with '}}}}' in "
@@ -700,6 +741,9 @@ class Build:
         self, slot: slot_tokens.Slot, where: Where, line: int, column: int | None = None
     ) -> str | None:
         """The formatted value of one ``{{ }}`` (None, after a message, when it fails)."""
+        from genai_notes.engine.expressions import ExpressionError, evaluate
+        from genai_notes.engine.typeset import format_value
+
         body = slot.body
         cached = self._numbers.get(body)
         if cached is not None:
@@ -726,6 +770,8 @@ class Build:
         return found
 
     def _mathml(self, tex: str, display: bool) -> str:
+        from genai_notes import mathml
+
         key = _math_key(tex, display)
         found = self._math.get(key)
         if found is None:
@@ -782,6 +828,9 @@ class Build:
 
     def figure_html(self, placement: Placement, url_for: UrlFor) -> str:
         """The HTML of one figure block (an error box if it failed)."""
+        from genai_notes.engine.walkthroughs import walkthrough_html
+        from genai_notes.figures.html import figure_html
+
         if placement.html is not None:
             return placement.html
         if placement.steps is not None and placement.walkthrough is not None:
@@ -829,6 +878,8 @@ class Build:
         """An entry's data table as HTML or CSV, or its marks as JSON (``kind``: ``html``,
         ``csv`` or ``marks``), rendered again only when the entry's manifest or the rendering
         code changed (the memo's stamp)."""
+        from genai_notes.figures.html import marks_json, table_csv, table_html
+
         key = f"{kind}:{entry.digest}"
         found = self._tables.get(key) if entry.digest else None
         if found is None:

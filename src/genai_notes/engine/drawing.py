@@ -20,11 +20,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from genai_notes.figures.base import Table
-from genai_notes.figures.marks import Marks
-
 if TYPE_CHECKING:  # imported when drawing starts: a warm build draws nothing
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from genai_notes.figures.base import Table
+    from genai_notes.figures.marks import Marks
 
 PARENT_CHECK_SECONDS = 1.0
 """How often a worker checks that the build that started it is still alive."""

@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genai_notes.engine.files import (
     TextMemo,
@@ -28,8 +28,10 @@ from genai_notes.engine.files import (
     versions,
     write_atomically,
 )
-from genai_notes.figures.base import Table
-from genai_notes.figures.marks import Marks
+
+if TYPE_CHECKING:  # reading a manifest imports them (a replayed page reads none)
+    from genai_notes.figures.base import Table
+    from genai_notes.figures.marks import Marks
 
 VARIANTS = ("light", "dark", "phone-light", "phone-dark")
 """The SVGs of a drawn figure: each palette, at the wide and at the phone size."""
@@ -93,6 +95,9 @@ class Entry:
         Raises:
             ValueError: Not a manifest this module wrote.
         """
+        from genai_notes.figures.base import Table
+        from genai_notes.figures.marks import Marks
+
         try:
             data = json.loads(text)
             if data.get("format") != MANIFEST_FORMAT:

@@ -19,24 +19,30 @@ class Memo:
     """Text results by text key, valid for one stamp."""
 
     def __init__(self, path: Path, stamp: str, *, enabled: bool = True) -> None:
-        """Load ``path`` if it was written under ``stamp``; otherwise start empty.
+        """A memo of ``path`` if it was written under ``stamp``; otherwise an empty one. The
+        file is read on first use (a build that replays every page needs few memos).
 
         A memo that is not ``enabled`` remembers nothing and writes nothing (cache off).
         """
         self.path = path
         self.stamp = stamp
         self.enabled = enabled
-        self._old: dict[str, str] = {}
+        self._stored: dict[str, str] | None = None if enabled else {}
         self._new: dict[str, str] = {}
-        if not enabled:
-            return
-        try:
-            stored = json.loads(path.read_bytes())
-            if isinstance(stored, dict) and stored.get("stamp") == stamp:
-                entries = stored.get("entries", {})
-                self._old = {str(k): v for k, v in entries.items() if isinstance(v, str)}
-        except (OSError, ValueError, AttributeError):
-            pass
+
+    @property
+    def _old(self) -> dict[str, str]:
+        """The entries of the file (read now if they were not yet)."""
+        if self._stored is None:
+            self._stored = {}
+            try:
+                stored = json.loads(self.path.read_bytes())
+                if isinstance(stored, dict) and stored.get("stamp") == self.stamp:
+                    entries = stored.get("entries", {})
+                    self._stored = {str(k): v for k, v in entries.items() if isinstance(v, str)}
+            except (OSError, ValueError, AttributeError):
+                pass
+        return self._stored
 
     def get(self, key: str) -> str | None:
         """The stored result of ``key``, or None."""
@@ -57,9 +63,11 @@ class Memo:
         ``prune=False`` keeps the entries it did not use as well: a build that replayed pages
         (``engine.page_memo``) did not ask for their entries, which a later edit may need.
         """
+        if not self.enabled or (not prune and not self._new):
+            return  # nothing to add (and the file, perhaps never read, stays as it is)
         kept = self._new if prune else {**self._old, **self._new}
-        if not self.enabled or kept == self._old:
+        if kept == self._old:
             return
         payload = {"stamp": self.stamp, "entries": dict(sorted(kept.items()))}
         write_atomically(self.path, json.dumps(payload, ensure_ascii=False))
-        self._old = dict(kept)
+        self._stored = dict(kept)

@@ -94,14 +94,6 @@ Convert = Callable[[str], str]
 RenderNumber = Callable[[slot_tokens.Slot, slot_tokens.Context], str]
 """The HTML of one ``{{ }}`` (its line and column in the page's Markdown), or an error mark."""
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_SOLUTION = re.compile(
-    r'<details class="genai-problem-solution" data-for="(?P<id>[a-z0-9-]+)" '
-    r'data-title="(?P<title>[^"]*)"><summary>Solution</summary><!--GNXS-->'
-    r"(?P<body>.*?)<!--/GNXS-->",
-    re.DOTALL,
-)
-MARKER = "<!-- genai-notes:solutions -->"
-"""Where the Solutions appendix page wants the worked solutions of every chapter."""
 
 Warn = Callable[[str], None]
 
@@ -770,43 +762,6 @@ def fill(page_html: str, fragments: Fragments) -> str:
         return fragments.html.get(token, match.group(0))
 
     return _TOKEN.sub(swap, page_html)
-
-
-@dataclass(frozen=True)
-class Solution:
-    """A problem's worked solution as rendered in its page."""
-
-    id: str
-    title: str
-    html: str
-
-
-def solutions(page_html: str) -> list[Solution]:
-    """The worked solutions of a rendered page, in page order."""
-    return [
-        Solution(m.group("id"), html.unescape(m.group("title")), m.group("body"))
-        for m in _SOLUTION.finditer(page_html)
-    ]
-
-
-def appendix_html(chapters: Sequence[tuple[str, str, list[Solution]]]) -> str:
-    """The Solutions appendix: per chapter (title, URL of its page), each worked solution with a
-    link back to its problem."""
-    parts: list[str] = []
-    for title, url, found in chapters:
-        if not found:
-            continue
-        parts.append(f'<h2 class="genai-solutions-chapter">{html.escape(title)}</h2>')
-        for solution in found:
-            link = _attribute(f"{url}#problem-{solution.id}")
-            parts.append(
-                f'<section class="genai-solution" data-solution="{_attribute(solution.id)}">'
-                f'<h3><a href="{link}">{html.escape(solution.title)}</a></h3>'
-                f"{solution.html}</section>"
-            )
-    if not parts:
-        return "<p>No chapter has problems yet.</p>"
-    return "\n".join(parts)
 
 
 def _read_memoised(

@@ -215,23 +215,24 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
 def _fill_solutions(files: Files, nav_order: list[str], skip: list[str]) -> None:
     """Copy every chapter's worked solutions, in navigation order, into the page that asks for
     them (``docs/solutions.md``): pages are rendered in file order, so this waits for all."""
-    problems = importlib.import_module("genai_notes.engine.problems")
+    solutions = importlib.import_module("genai_notes.engine.solutions")
     rank = {uri: index for index, uri in enumerate(nav_order)}
     pages = sorted(
         ((f, f.page) for f in files.documentation_pages() if f.page is not None),
         key=lambda pair: (rank.get(pair[0].src_uri, len(rank)), pair[0].src_uri),
     )
-    targets = [(f, page) for f, page in pages if problems.MARKER in (page.content or "")]
+    targets = [(f, page) for f, page in pages if solutions.MARKER in (page.content or "")]
     if not targets:
         return
     chapters = [
-        (page.title or f.src_uri, f, problems.solutions(page.content or ""))
+        (page.title or f.src_uri, f, solutions.solutions(page.content or ""))
         for f, page in pages
-        if problems.MARKER not in (page.content or "") and not f.src_uri.startswith(tuple(skip))
+        if solutions.MARKER not in (page.content or "") and not f.src_uri.startswith(tuple(skip))
     ]
     for target, page in targets:
         linked = [(title, f.url_relative_to(target), found) for title, f, found in chapters]
-        page.content = (page.content or "").replace(problems.MARKER, problems.appendix_html(linked))
+        appendix = solutions.appendix_html(linked)
+        page.content = (page.content or "").replace(solutions.MARKER, appendix)
 
 
 def settings_for(
