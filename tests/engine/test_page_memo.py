@@ -253,3 +253,16 @@ def test_records_no_build_used_are_dropped(tmp_path: Path) -> None:
     later.save()
     assert PageMemo(path, "s").get("old") is None
     assert PageMemo(path, "s").get("kept") is not None
+
+
+def test_a_build_of_some_pages_keeps_the_records_it_did_not_see(tmp_path: Path) -> None:
+    """``mkdocs serve --dirty`` builds the edited pages only: the others' records stay."""
+    path = tmp_path / "pages.json"
+    memo = PageMemo(path, "s")
+    memo.put("unseen", PageRecord("unseen"))
+    memo.save()
+    later = PageMemo(path, "s")
+    later.put("edited", PageRecord("edited"))
+    later.save(prune=False)
+    assert PageMemo(path, "s").get("unseen") is not None
+    assert PageMemo(path, "s").get("edited") is not None

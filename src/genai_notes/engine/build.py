@@ -37,7 +37,14 @@ from genai_notes.engine.files import (
     versions,
 )
 from genai_notes.engine.memo import Memo
-from genai_notes.engine.page_memo import FileCall, PageMemo, PageRecord, Recipe, content_digest
+from genai_notes.engine.page_memo import (
+    FileCall,
+    PageMemo,
+    PageRecord,
+    Recipe,
+    content_digest,
+    text_digest,
+)
 from genai_notes.engine.tinymodel import ModelArtefact, ModelError
 
 # What only a page that is redone needs is imported where it is used: a build that replays
@@ -284,8 +291,7 @@ class Build:
         page recorded by an earlier build with the same inputs is replayed from its record.
         """
         number = self._order.setdefault(page_id, len(self._order) + 1)
-        payload = [number, page_id, context, where.path, where.offset, markdown]
-        key = hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+        key = text_digest(str(number), page_id, context, where.path, str(where.offset), markdown)
         record = self._recorded.get(key)
         if record is not None and self._shows_the_same(record):
             self._replays[page_id] = Replay(key, record, where, markdown)
@@ -345,6 +351,12 @@ class Build:
         lines = markdown.split("\n")
         for index in reversed([i for i, line in enumerate(lines) if catalogue.MARKER in line]):
             inserted = lines[index].replace(catalogue.MARKER, self._catalogue()).split("\n")
+            # each parameter table is HTML already: a token, so that Markdown does not parse it
+            assert state.problems is not None
+            inserted = [
+                state.problems.token(line) if line.startswith(catalogue.PARAMETERS) else line
+                for line in inserted
+            ]
             lines[index : index + 1] = inserted
             line_map = state.where.line_map
             line_map[index : index + 1] = [line_map[index]] * len(inserted)
@@ -813,14 +825,16 @@ class Build:
             if on_detail is not None:
                 on_detail(traceback.format_exc())
 
-    def save(self) -> None:
-        """Keep the memos for the next build (after the figures are in their pages)."""
+    def save(self, *, complete: bool = True) -> None:
+        """Keep the memos for the next build (after the figures are in their pages);
+        ``complete``: every page of the site went through this build (not a dirty build), so
+        the records of pages it did not see are dropped."""
         memos = (self._numbers, self._math, self._imports, self._blocks, self._tables)
         for memo in (*memos, self._converted, self._problems):
             memo.save(prune=not self._recorded.replayed)
         model_failed = isinstance(self._model, ModelError)
         if not (self._module_errors or self._glossary_errors or model_failed):
-            self._recorded.save()
+            self._recorded.save(prune=complete)
 
     def prune(self) -> int:
         """Delete cached figures no page of this build used (after a complete build)."""
@@ -871,8 +885,14 @@ class Build:
             anchor=block.id,
             data_table=placeholder,
             marks=entry.marks if images is not None else None,
-            marks_script=self._rendered("marks", entry) if images and entry.marks else None,
+            marks_script=self._marks_script(entry) if images and entry.marks else None,
         )
+
+    def _marks_script(self, entry: Entry) -> str:
+        """An explorable figure's marks as JSON, joining the page after search has indexed it
+        (numbers for ``explorable.js``, nothing a reader searches for)."""
+        recipe = ("tables", f"marks:{entry.digest}") if entry.digest else None
+        return self._defer(self._rendered("marks", entry), recipe)
 
     def _rendered(self, kind: str, entry: Entry) -> str:
         """An entry's data table as HTML or CSV, or its marks as JSON (``kind``: ``html``,

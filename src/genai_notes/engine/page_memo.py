@@ -81,10 +81,20 @@ class PageRecord:
         return record
 
 
+def text_digest(*parts: str | None) -> str:
+    """SHA-256 of a sequence of texts, each with its length (so that no two sequences give
+    the same bytes); None is distinct from every text. How records are keyed and checked."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = b"" if part is None else part.encode("utf-8", "surrogatepass")
+        digest.update(b"N" if part is None else f"{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def content_digest(page_html: str, titles: list[str], title: str | None) -> str:
     """What step 2 of a record is checked against: the page's HTML and titles as MkDocs made."""
-    payload = json.dumps([page_html, titles, title], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return text_digest(page_html, str(len(titles)), *titles, title)
 
 
 class PageMemo:
@@ -132,11 +142,16 @@ class PageMemo:
         self._new[key] = record
         self._used.discard(key)
 
-    def save(self) -> None:
-        """Write the records this build used or made, if they differ from the file's."""
+    def save(self, *, prune: bool = True) -> None:
+        """Write the records this build used or made, if they differ from the file's.
+
+        ``prune=False`` keeps the records it did not use as well (a build of some pages only,
+        such as ``mkdocs serve --dirty``).
+        """
         if not self.enabled:
             return
-        entries = {key: self._old[key] for key in self._used if key in self._old}
+        used = self._used if prune else set(self._old)
+        entries = {key: self._old[key] for key in used if key in self._old}
         entries.update({key: asdict(record) for key, record in self._new.items()})
         if entries.keys() == self._old.keys() and not self._new:
             return

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,12 +48,14 @@ class ModelArtefact:
         digest: SHA-256 of the entry's bytes: part of the key of everything computed from it.
         current: Trained on the notes as they are now (False: an earlier state, kept by serve).
         trained_at: When it was trained, ISO 8601 UTC (minutes).
+        data: The entry's bytes, as read and hashed when the build chose it.
     """
 
     path: Path
     digest: str
     current: bool
     trained_at: str
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     def note(self) -> str:
         """What the log and the pages say about the model's provenance (plain text)."""
@@ -77,6 +79,8 @@ class ModelArtefact:
         """
         from genai_notes.tinylm import entry
 
+        if self.data:  # the very bytes whose digest keys what the build computed from them
+            return entry.weights_js(self.data)
         try:
             data = self.path.read_bytes()
         except OSError as exc:
@@ -147,7 +151,8 @@ def prepare(
         if data and digest == latest.get("sha256"):
             if retrain:
                 entry.prune(cache_dir, [exact])
-            return ModelArtefact(recorded, digest, recorded == exact, str(latest["trained_at"]))
+            when = str(latest["trained_at"])
+            return ModelArtefact(recorded, digest, recorded == exact, when, data)
     from genai_notes.tinylm import weights
 
     if stale and latest is not None:
@@ -160,7 +165,7 @@ def prepare(
         else:
             digest = hashlib.sha256(data).hexdigest()
             _record(cache_dir, {**latest, "sha256": digest})
-            return ModelArtefact(path, digest, False, str(latest["trained_at"]))
+            return ModelArtefact(path, digest, False, str(latest["trained_at"]), data)
     fresh = not exact.is_file()
     try:
         tinylm.train_or_load(corpus, cache_dir, hp)
@@ -182,7 +187,7 @@ def prepare(
         latest = record
     if retrain:
         entry.prune(cache_dir, [exact])
-    return ModelArtefact(exact, digest, True, str(latest["trained_at"]))
+    return ModelArtefact(exact, digest, True, str(latest["trained_at"]), data)
 
 
 def _record(cache_dir: Path, record: dict[str, object]) -> None:

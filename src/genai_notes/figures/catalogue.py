@@ -27,6 +27,10 @@ def expand(markdown: str, figures: Mapping[str, FigureDef]) -> str:
     return markdown.replace(MARKER, catalogue_markdown(figures))
 
 
+PARAMETERS = '<div class="genai-catalogue-params">'
+"""How each figure's parameter table starts: one line of HTML in the catalogue's Markdown."""
+
+
 def catalogue_markdown(figures: Mapping[str, FigureDef]) -> str:
     """Markdown for every figure: heading, purpose, figure at defaults, parameter table."""
     return "\n".join(_entry(figure) for figure in figures.values())
@@ -63,7 +67,7 @@ def _parameters(figure: FigureDef) -> str:
         for p in figure.parameters
     ] or ["<tr><td>(none)</td><td></td><td></td><td></td><td></td></tr>"]
     return (
-        '<div class="genai-catalogue-params"><table><thead><tr>'
+        f"{PARAMETERS}<table><thead><tr>"
         f"{head}<th>Meaning</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 

@@ -168,7 +168,7 @@ class GenaiNotesPlugin(BasePlugin[GenaiNotesConfig]):
                     file.src_uri, page.content, _url_for(config, files, page)
                 )
         _fill_solutions(files, self._nav_order, self.config.solutions_skip)
-        build.save()
+        build.save(complete=not self._dirty)
         stats = build.stats
         log.info(
             "figures: %d drawn, %d from the cache, %d failed",
