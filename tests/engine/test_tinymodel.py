@@ -122,7 +122,7 @@ def test_a_page_with_a_playground_gets_the_weights_and_the_note(tmp_path: Path) 
     added: dict[str, str | None] = {}
 
     def url_for(uri: str, path: Path | None, content: str | None) -> str:
-        added[uri] = content
+        added[uri] = content if path is None else path.read_text(encoding="utf-8")
         return uri
 
     html = built.fill_figures("p.md", page, url_for)
@@ -153,3 +153,17 @@ def test_retrain_policy(command: str, override: str, expected: bool) -> None:
     from genai_notes.plugin.plugin import retrain_model
 
     assert retrain_model(command, override) is expected
+
+
+def test_the_weights_script_file_is_written_once_and_rewritten_when_altered(
+    tmp_path: Path,
+) -> None:
+    built, _ = _build(tmp_path, _docs(tmp_path / "docs"), retrain=True)
+    model = built.model()
+    script = model.weights_file()
+    assert script.read_text(encoding="utf-8") == model.weights_script()
+    written = script.stat().st_mtime_ns, script.stat().st_ino
+    again = model.weights_file()
+    assert again == script and (again.stat().st_mtime_ns, again.stat().st_ino) == written
+    script.write_text(script.read_text(encoding="utf-8")[:-100], encoding="utf-8")  # truncated
+    assert model.weights_file().read_text(encoding="utf-8") == model.weights_script()

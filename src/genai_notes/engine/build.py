@@ -234,7 +234,7 @@ class Build:
         self._figures: dict[str, registry.FigureDef] | None = None
         self._stamps: dict[str, str] = {}
         self._model: ModelArtefact | ModelError | None = None
-        self._weights_script: str | None = None
+        self._weights_file: Path | None = None
         self._order: dict[str, int] = {}
         self._replays: dict[str, Replay] = {}
         self._recipes: dict[str, Recipe] = {}
@@ -1049,14 +1049,14 @@ class Build:
         each playground learns the model's provenance; an error box if there is no model."""
         try:
             model = self.model()
-            if self._weights_script is None:
-                self._weights_script = model.weights_script()
+            if self._weights_file is None:
+                self._weights_file = model.weights_file()
         except ModelError as exc:
             box = _error_box("Tiny model error", str(exc))
             return _PLAYGROUND_TAG.sub(lambda m: box + m.group(0), page_html)
         from genai_notes.tinylm.entry import SITE_WEIGHTS_SCRIPT
 
-        url_for(SITE_WEIGHTS_SCRIPT, None, self._weights_script)
+        url_for(SITE_WEIGHTS_SCRIPT, self._weights_file, None)
         state = "current" if model.current else "stale"
         note = html.escape(model.note())
         attributes = f' data-model-state="{state}" data-model-note="{note}"'

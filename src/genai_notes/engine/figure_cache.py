@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from genai_notes.engine.files import (
     TextMemo,
     digest,
+    file_stat,
     import_closure,
     versions,
     write_atomically,
@@ -144,12 +145,6 @@ def figure_key(name: str, params: Mapping[str, Any], stamp: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def _stat(path: Path) -> list[int]:
-    """Size, modification time (ns) and inode of a file: any write changes one of them."""
-    info = path.stat()
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
-
-
 class FigureCache:
     """Figure entries in one folder: ``<key>.json`` and ``<key>-<variant>.svg``."""
 
@@ -174,7 +169,7 @@ class FigureCache:
         for variant in wanted:
             path = self.svg_path(key, variant)
             try:
-                if _stat(path) == stats.get(variant):
+                if file_stat(path) == stats.get(variant):
                     continue  # untouched since it was written and hashed
                 data = path.read_bytes()
             except OSError:
@@ -191,13 +186,13 @@ class FigureCache:
         found = {}
         for name in names:
             with contextlib.suppress(OSError):
-                found[name] = _stat(self.folder / name)
+                found[name] = file_stat(self.folder / name)
         return found if f"{key}.json" in found else None
 
     def unchanged(self, stats: Mapping[str, list[int]]) -> bool:
         """Whether every named file still has the recorded size, modification time and inode."""
         try:
-            return all(_stat(self.folder / name) == list(stat) for name, stat in stats.items())
+            return all(file_stat(self.folder / name) == list(stat) for name, stat in stats.items())
         except OSError:
             return False
 
@@ -212,7 +207,7 @@ class FigureCache:
             path = self.svg_path(key, variant)
             write_atomically(path, svg)
             hashes[variant] = hashlib.sha256(svg).hexdigest()
-            stats[variant] = _stat(path)
+            stats[variant] = file_stat(path)
         write_atomically(self.folder / f"{key}.json", entry.to_json(hashes, stats))
         self._used.add(key)
 

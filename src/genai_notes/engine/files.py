@@ -32,6 +32,16 @@ def write_atomically(target: Path, data: str | bytes) -> None:
         raise
 
 
+def file_stat(path: Path) -> list[int]:
+    """Size, modification time (ns) and inode of a file: any write changes one of them.
+
+    Raises:
+        OSError: The file cannot be read.
+    """
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
 def package_files() -> list[Path]:
     """Every file of the package that can shape output: its modules and data (no caches)."""
     return sorted(

@@ -24,15 +24,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from genai_notes.engine.files import write_atomically
+from genai_notes.engine.files import file_stat, write_atomically
 
 if TYPE_CHECKING:
     from genai_notes.tinylm import Hyperparameters, TrainedModel
 
-__all__ = ["LATEST", "ModelArtefact", "ModelError", "load", "prepare"]
+__all__ = ["LATEST", "SCRIPTS", "ModelArtefact", "ModelError", "load", "prepare"]
 
 LATEST = "latest.json"
 """The record, in the model cache folder, of the last model trained: its entry and when."""
+SCRIPTS = "site-scripts"
+"""The folder, in the model cache folder, of the weights script of the model in use."""
 
 
 class ModelError(Exception):
@@ -88,6 +90,33 @@ class ModelArtefact:
         if hashlib.sha256(data).hexdigest() != self.digest:
             raise ModelError(f"the tiny model's weights {self.path} changed during the build")
         return entry.weights_js(data)
+
+    def weights_file(self) -> Path:
+        """:meth:`weights_script` as a file of the model cache (``site-scripts/``), which a
+        build links into the site: written when missing, or when it is not the file written
+        last (its size, modification time and inode are recorded beside it), so a warm build
+        neither encodes two megabytes again nor writes them.
+
+        Raises:
+            ModelError: As :meth:`weights_script`, or the file cannot be written.
+        """
+        folder = self.path.parent / SCRIPTS
+        target = folder / f"{self.path.stem}-{self.digest[:16]}.js"
+        record = target.with_suffix(".json")
+        try:
+            if json.loads(record.read_bytes()) == file_stat(target):
+                return target
+        except (OSError, ValueError):
+            pass
+        try:
+            write_atomically(target, self.weights_script().encode("ascii"))
+            write_atomically(record, json.dumps(file_stat(target)).encode())
+            for other in folder.iterdir():
+                if other not in (target, record):
+                    other.unlink(missing_ok=True)  # the script of a model no longer used
+        except OSError as exc:
+            raise ModelError(f"the tiny model's weights script cannot be written: {exc}") from exc
+        return target
 
     def trained(self) -> TrainedModel:
         """The model itself (parsed once per entry and process)."""

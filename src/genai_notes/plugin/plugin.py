@@ -296,7 +296,8 @@ def _url_for(config: MkDocsConfig, files: Files, page: Page) -> Any:
 
 
 class _CachedFile(File):
-    """A drawing from the figure cache: hard-linked into the site when the folders allow it.
+    """A file from a cache (a drawing, the tiny model's weights script): hard-linked into the
+    site when the folders allow it.
 
     A warm build would otherwise copy four SVGs per figure; a link costs no bytes. The cache
     notices a site file edited in place (its entry records size, mtime and inode, then the
