@@ -30,6 +30,16 @@ def test_an_entry_round_trips_with_its_table(tmp_path: Path) -> None:
     assert FigureCache(tmp_path).get("a" * 24) == _entry()
 
 
+def test_cached_files_are_readable_by_all_as_the_site_they_are_linked_into(
+    tmp_path: Path,
+) -> None:
+    """A web server reads the site as another user: a drawing linked from the cache must not
+    keep the owner-only mode of a temporary file."""
+    FigureCache(tmp_path).put("a" * 24, _entry(), SVGS)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in tmp_path.iterdir()}
+    assert len(modes) == 5 and set(modes.values()) == {0o644}
+
+
 @pytest.mark.parametrize("damage", ["truncate", "edit", "delete", "manifest"])
 def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: str) -> None:
     cache = FigureCache(tmp_path)

@@ -19,11 +19,17 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def write_atomically(target: Path, data: str | bytes) -> None:
-    """Write ``target`` through a temporary file in its folder and ``os.replace``."""
+    """Write ``target`` through a temporary file in its folder and ``os.replace``.
+
+    The file is readable by all (``rw-r--r--``), as MkDocs writes the site: drawings and
+    scripts are linked from the caches into the site, and a web server reads them as another
+    user (a temporary file is created ``rw-------``).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode() if isinstance(data, str) else data
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.replace(temporary, target)
