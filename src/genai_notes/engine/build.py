@@ -46,6 +46,7 @@ from genai_notes.engine.page_memo import (
     text_digest,
 )
 from genai_notes.engine.tinymodel import ModelArtefact, ModelError
+from genai_notes.engine.tokens import swap_tokens
 
 # What only a page that is redone needs is imported where it is used: a build that replays
 # every page from the page memo imports none of it.
@@ -67,7 +68,7 @@ PLAYGROUND_ATTRIBUTE = "data-tinylm-playground"
 """Marks an element of a page (``<div data-tinylm-playground></div>``) that runs the tiny model."""
 _PLAYGROUND_TAG = re.compile(r"<div[^>]*\bdata-tinylm-playground\b")
 _DEFERRED = re.compile(r"<!--GNXD\d{6}-->")
-_FIGURE_TOKEN = re.compile(r"<p>(?P<alone>GNXF\d{4}N\d{5}Z)</p>|(?P<inline>GNXF\d{4}N\d{5}Z)")
+_FIGURE_TOKEN = re.compile(r"GNXF\d{4}N\d{5}Z")
 
 
 @dataclass(frozen=True)
@@ -953,20 +954,19 @@ class Build:
         fragments: dict[str, str] = {}
         noted = False
 
-        def swap(match: re.Match[str]) -> str:
+        def swap(token: str, text: str) -> str:
             nonlocal noted
-            token = match.group("alone") or match.group("inline")
             placement = by_token.get(token)
             if placement is None:
-                return match.group(0)
+                return text
             markup = self.figure_html(placement, recording)
             if placement.artefacts and placement.html is None and not noted:
                 noted = True  # the first figure from the model says where the model comes from
                 markup = self._model_note() + markup
-            fragments[match.group(0)] = markup
+            fragments[text] = markup
             return markup
 
-        filled = _FIGURE_TOKEN.sub(swap, page_html) if state.figures else page_html
+        filled = swap_tokens(page_html, _FIGURE_TOKEN, swap) if state.figures else page_html
         if noted or playground:
             filled = self._with_model(filled, url_for)
         if record is not None and self.warnings == before:
@@ -1028,7 +1028,7 @@ class Build:
             url_for(uri, None if kept is None else self.cache.folder / kept, content)
         self.cache.mark_used(record.keys)
         self.stats.cached += len(record.keys)
-        filled = _FIGURE_TOKEN.sub(lambda m: fragments.get(m.group(0), m.group(0)), page_html)
+        filled = swap_tokens(page_html, _FIGURE_TOKEN, lambda _, text: fragments.get(text, text))
         if record.playground:
             filled = self._with_model(filled, url_for)
         return filled

@@ -52,6 +52,7 @@ from genai_notes.engine import units
 from genai_notes.engine.expressions import ExpressionError, Namespace, evaluate
 from genai_notes.engine.files import TextMemo
 from genai_notes.engine.suggest import did_you_mean
+from genai_notes.engine.tokens import swap_tokens
 from genai_notes.engine.typeset import format_value
 from genai_notes.figures import blocks
 
@@ -80,7 +81,7 @@ MAX_TITLE = 120
 MAX_ITEMS = 12
 """Hints, steps or mistakes a problem may have."""
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOKEN = re.compile(r"<p>(?P<alone>GNXP\d{4}N\d{5}Z)</p>|(?P<inline>GNXP\d{4}N\d{5}Z)")
+_TOKEN = re.compile(r"GNXP\d{4}N\d{5}Z")
 """A token of :class:`Fragments` alone in a paragraph (the paragraph goes too) or inline."""
 _LOCAL_PREFIX = "GNXP9999N"
 """Tokens of the markup inside one problem converted on its own (filled before it joins a page)."""
@@ -757,11 +758,7 @@ def fill(page_html: str, fragments: Fragments) -> str:
     if not fragments.html:
         return page_html
 
-    def swap(match: re.Match[str]) -> str:
-        token = match.group("alone") or match.group("inline")
-        return fragments.html.get(token, match.group(0))
-
-    return _TOKEN.sub(swap, page_html)
+    return swap_tokens(page_html, _TOKEN, lambda token, text: fragments.html.get(token, text))
 
 
 def _read_memoised(

@@ -283,7 +283,7 @@ def _url_for(config: MkDocsConfig, files: Files, page: Page) -> Any:
     """A function that adds a generated file once and returns its URL relative to ``page``."""
 
     def url_for(uri: str, path: Path | None, content: str | None) -> str:
-        file = files.get_file_from_path(uri)
+        file = files.src_uris.get(uri)  # a site path already (no PurePath on each call)
         if file is None:
             if path is not None:
                 file = _CachedFile.generated(config, uri, abs_src_path=str(path))
