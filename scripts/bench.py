@@ -159,9 +159,15 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=10, help="size of the scaled site")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count the instructions of one warm and one floor build under valgrind's "
+        "callgrind (after one cold build): the same every run, where time varies by 10%%",
+    )
+    parser.add_argument(
         "--warm-only",
         action="store_true",
-        help="only the warm build against the floor, interleaved (after one cold build)",
+        help="only the warm build against the floor, in alternating order (after one cold build)",
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="genai-bench-"))
@@ -175,9 +181,12 @@ def main() -> int:
         # the last model trained in the working tree's .cache/tinylm and never retrains it.
         os.environ["GENAI_TINYLM"] = "keep"
         base = _variants(_copy_project(work / "base"), work, "")
-        if args.warm_only:
+        if args.warm_only or args.instructions:
             _build(base["cold"])
-            _rounds([base["warm"], base["floor"]], args.reps)
+            if args.instructions:
+                print(_instructions([base["floor"], base["warm"]]))
+                return 0
+            _rounds([base["warm"], base["floor"]], args.reps, alternate=True)
             print()
             print(_table([base["floor"], base["warm"]], floors={"": base["floor"]}))
             return 0
@@ -388,9 +397,12 @@ def _nudges(kind: Any, value: Any, number: int) -> Iterator[Any]:
         yield [nudged, *value[1:]]
 
 
-def _rounds(variants: list[Variant], reps: int) -> None:
+def _rounds(variants: list[Variant], reps: int, *, alternate: bool = False) -> None:
+    """Run every variant once per round; ``alternate`` reverses the order every other round
+    (A B, B A, ...), so that what a build leaves to the next (warm file caches, a machine
+    slowing down or speeding up) weighs on each variant alike."""
     for number in range(reps):
-        for variant in variants:
+        for variant in reversed(variants) if alternate and number % 2 else variants:
             variant.before(number)
             run = _build(variant)
             if variant.expect_drawn is not None and run.drawn != variant.expect_drawn:
@@ -438,6 +450,42 @@ def _build(variant: Variant) -> Run:
         cached=cached,
         failed=failed,
     )
+
+
+def _instructions(variants: list[Variant]) -> str:
+    """Instructions each variant's build executes (user space, the build process: a warm
+    build starts no figure worker), counted by callgrind, side by side, as a Markdown table.
+    On a shared machine the CPU time of a two-second build varies by a tenth from run to run,
+    while this count varies by well under one per cent."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("bench: --instructions needs valgrind (apt-get install valgrind)")
+    counts = {}
+    for variant in variants:
+        out = variant.site.with_suffix(".callgrind")
+        command = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable]
+        command += [
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(variant.config),
+            "-d",
+            str(variant.site),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        found = re.search(r"^summary: (\d+)$", out.read_text() if out.exists() else "", re.M)
+        if result.returncode != 0 or found is None:
+            raise SystemExit(
+                f"bench: {variant.name} under callgrind failed:\n{result.stderr[-3000:]}"
+            )
+        counts[variant.name] = int(found.group(1))
+    floor = counts[variants[0].name]
+    rows = [
+        f"| {name} | {count / 1e9:.2f} | {count / floor:.3f} |" for name, count in counts.items()
+    ]
+    return "\n".join(["| Variant | Instructions (G) | x floor |", "| --- | ---: | ---: |", *rows])
 
 
 def _table(variants: list[Variant], floors: dict[str, Variant]) -> str:
