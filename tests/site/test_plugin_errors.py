@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,27 @@ def test_lines_after_a_figure_block_are_those_of_the_file(tmp_path: Path) -> Non
     )
     result = _build(_mini_site(tmp_path, page))
     assert "docs/index.md:9:7: computed number '{{ nosuch.x }}' failed" in result.stderr
+
+
+CHECK = (sys.executable, "-c", "import sys, genai_notes.cli as c; sys.exit(c.main())", "check")
+
+
+def test_the_check_command_gives_the_strict_builds_message_and_status(tmp_path: Path) -> None:
+    """``genai-notes check`` runs a page through the engine as a build does (also after a clean
+    build recorded the site's pages), without building."""
+    page = "# Mini\n\nText.\n\nWeights: {{ memory.weights_bytes(1e9, 'fp99') }}.\n"
+    project = _mini_site(tmp_path, "# Mini\n\nText.\n")
+    assert _build(project, "--strict").returncode == 0
+    clean = subprocess.run([*CHECK], cwd=project, capture_output=True, text=True, check=False)
+    assert clean.returncode == 0, clean.stderr
+    (project / "docs/index.md").write_text(page, encoding="utf-8")
+    broken = subprocess.run(
+        [*CHECK, "docs/index.md"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert broken.returncode == 1
+    assert "docs/index.md:5:10: computed number" in broken.stdout
+    assert "Traceback" not in broken.stderr

@@ -47,5 +47,5 @@ def check(config_file: Path, pages: Sequence[Path]) -> list[str]:
         offset = source.count("\n", 0, source.find(body[:200])) if body.strip() else 0
         where = build_module.Where(page_label(config, uri), source, max(offset, 0))
         text = build.markdown(uri, where, body)
-        build.html(uri, converter.reset().convert(text))
+        build.content(uri, converter.reset().convert(text), [], None)
     return messages
