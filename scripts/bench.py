@@ -26,6 +26,11 @@ with ``getrusage``: ``RUSAGE_SELF`` for the build process and ``RUSAGE_CHILDREN`
 largest figure worker. The child also reports whether it imported matplotlib, and the build's
 ``figures: N drawn, M from the cache`` line is checked for each variant.
 
+``--warm-only`` runs the warm build and the floor only, in alternating order (A B, B A, ...);
+``--instructions`` counts the instructions of one warm build and one floor build under
+valgrind's callgrind instead of timing them: on a shared machine the CPU time of a two-second
+build varies by a tenth from run to run, the count by well under one per cent.
+
 Then save-to-reload under ``mkdocs serve`` (warm cache) is timed for a one-paragraph edit,
 with and without ``--dirty``: from the write of the page to the first answer that holds the
 new paragraph.
