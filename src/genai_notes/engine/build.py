@@ -3,12 +3,14 @@
 The plugin calls, for each page, :meth:`Build.markdown` before Markdown runs (the glossary and
 the figure catalogue are inserted, every figure block is read, checked and keyed once, its cache
 entry taken or a drawing job queued, and computed numbers become tokens), then
-:meth:`Build.html` on the page's HTML (computed numbers filled in, formulas turned into MathML,
-stray dollars reported), then, once for all pages, :meth:`Build.finish` (the queued figures
-drawn in parallel, each stored as soon as it is ready), :meth:`Build.fill_figures` to put each
-figure in its page, and :meth:`Build.save` to keep the memos. Every author mistake becomes a
-message ``docs/PAGE.md:LINE:COL: problem`` given to ``warn`` and a visible error in the page;
-nothing here raises for bad content.
+:meth:`Build.content` on the page's HTML and titles (computed numbers filled in, formulas
+turned into MathML, stray dollars reported), then, once for all pages, :meth:`Build.finish`
+(the queued figures drawn in parallel, each stored as soon as it is ready),
+:meth:`Build.fill_figures` to put each figure in its page, and :meth:`Build.save` to keep the
+memos. A page whose inputs are those of a page an earlier build recorded is replayed from its
+record instead, step by step (``engine.page_memo``). Every author mistake becomes a message
+``docs/PAGE.md:LINE:COL: problem`` given to ``warn`` and a visible error in the page; nothing
+here raises for bad content.
 """
 
 from __future__ import annotations
