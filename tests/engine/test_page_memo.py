@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import markdown as python_markdown
@@ -240,6 +240,30 @@ def test_a_record_of_another_stamp_or_shape_is_not_read(tmp_path: Path) -> None:
     assert PageMemo(path, "two").get("k") is None
     path.write_text('{"stamp": "one", "entries": {"k": {"nonsense": 1}}}', encoding="utf-8")
     assert PageMemo(path, "one").get("k") is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"markdown": 5},
+        {"html": None},
+        {"titles": "abc"},
+        {"title": 3},
+        {"figures": {"<p>T</p>": 1}},
+        {"files": [["a.csv", None, 7]]},
+        {"files": [["a.csv", None]]},
+        {"checks": {"a.json": ["1", 2, 3]}},
+        {"deferred": {"<!--GNXD000000-->": ["mathml"]}},
+        {"deferred": {"<!--GNXD000000-->": ["mathml", 1]}},
+        {"keys": [None]},
+        {"playground": "yes"},
+        {"model": "m"},
+    ],
+)
+def test_a_damaged_record_is_a_miss_not_a_traceback(tmp_path: Path, damage: dict) -> None:
+    good = asdict(PageRecord("# Page", html="<p>x</p>", titles=["t"], title="T"))
+    assert PageRecord.from_data(good) is not None
+    assert PageRecord.from_data({**good, **damage}) is None
 
 
 def test_records_no_build_used_are_dropped(tmp_path: Path) -> None:

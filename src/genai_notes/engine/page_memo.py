@@ -71,14 +71,45 @@ class PageRecord:
 
     @classmethod
     def from_data(cls, data: Any) -> PageRecord | None:
-        """A record read back from JSON (None if it is not one)."""
+        """A record read back from JSON (None if it is not one, field by field: a damaged
+        file is a miss, never a wrong page or a traceback)."""
         try:
             record = cls(**data)
-            record.files = [(str(u), p, c) for u, p, c in record.files]
-            record.deferred = {str(t): (str(m), str(k)) for t, (m, k) in record.deferred.items()}
+            record.files = [(u, p, c) for u, p, c in record.files]
+            record.deferred = {t: (m, k) for t, (m, k) in record.deferred.items()}
         except (TypeError, ValueError, AttributeError):
             return None
-        return record
+        return record if record.well_formed() else None
+
+    def well_formed(self) -> bool:
+        """Whether every field has the type it is written with."""
+        texts = [self.markdown, self.html_in, self.html, *self.titles, *self.keys, *self.model]
+        texts += [*self.figures, *self.figures.values(), *self.deferred]
+        texts += [part for recipe in self.deferred.values() for part in recipe]
+        files = all(
+            isinstance(uri, str) and all(isinstance(x, str | None) for x in (path, text))
+            for uri, path, text in self.files
+        )
+        checks = all(
+            isinstance(name, str) and isinstance(stat, list) and all(type(n) is int for n in stat)
+            for name, stat in self.checks.items()
+        )
+        containers = [
+            isinstance(self.titles, list),
+            isinstance(self.figures, dict),
+            isinstance(self.checks, dict),
+            isinstance(self.deferred, dict),
+            isinstance(self.keys, list),
+            isinstance(self.model, list),
+        ]
+        return (
+            all(isinstance(text, str) for text in texts)
+            and isinstance(self.title, str | None)
+            and type(self.playground) is bool
+            and files
+            and checks
+            and all(containers)
+        )
 
 
 def text_digest(*parts: str | None) -> str:
