@@ -241,6 +241,7 @@ class Build:
         self._order: dict[str, int] = {}
         self._replays: dict[str, Replay] = {}
         self._recipes: dict[str, Recipe] = {}
+        self._recipe_memos = {"mathml": self._math, "tables": self._tables}
         self._recorded = PageMemo(
             settings.cache_dir / "pages.json",
             _pages_stamp(
@@ -681,10 +682,6 @@ class Build:
         renumbered = _DEFERRED.sub(swap, text)
         return None if lost else renumbered
 
-    @property
-    def _recipe_memos(self) -> dict[str, Memo]:
-        return {"mathml": self._math, "tables": self._tables}
-
     def html(self, page_id: str, page_html: str) -> str:
         """The page's HTML with computed numbers and MathML (figures still as tokens)."""
         from genai_notes import mathml
@@ -993,7 +990,7 @@ class Build:
             model = self.model_used
             if model is None:
                 return
-            record.model = [model.digest, model.note(), str(model.current)]
+            record.model = _model_stamp(model)
         for text in (record.html, *record.figures.values()):
             for token in _DEFERRED.findall(text):
                 recipe = self._recipes.get(token)
@@ -1012,7 +1009,7 @@ class Build:
                 model = self.model()
             except ModelError:
                 return False
-            return record.model == [model.digest, model.note(), str(model.current)]
+            return record.model == _model_stamp(model)
         return True
 
     def _replayed_figures(self, replay: Replay, page_html: str, url_for: UrlFor) -> str | None:
@@ -1079,6 +1076,11 @@ def _pages_stamp(settings: Settings, glossary_text: str, memos: Sequence[Memo]) 
     ]
     stamps = [memo.stamp for memo in memos]
     return digest([], settings.markdown_stamp, glossary_text, json.dumps(options), *stamps)
+
+
+def _model_stamp(model: ModelArtefact) -> list[str]:
+    """What a page record keeps of the tiny model its figures show (checked on replay)."""
+    return [model.digest, model.note(), str(model.current)]
 
 
 def _math_key(tex: str, display: bool) -> str:
